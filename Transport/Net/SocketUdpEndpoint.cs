@@ -1,0 +1,163 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+
+namespace Mesh.Transport.Net;
+
+/// <summary>
+/// A UDP socket with one receive loop that pushes datagrams to the handler. Sends are synchronous on a
+/// non-blocking socket, so a full send buffer drops the datagram instead of blocking, as UDP may.
+/// </summary>
+internal sealed partial class SocketUdpEndpoint : IUdpEndpoint
+{
+    private const int ReceiveBufferSize = 65536;
+
+    private readonly Socket socket;
+    private readonly ILogger logger;
+    private readonly CancellationTokenSource stop = new();
+    private readonly Lock sendLock = new();
+    private IPEndPoint? lastSendRemote;
+    private SocketAddress? lastSendAddress;
+    private int started;
+
+    public SocketUdpEndpoint(Socket socket, ILogger logger)
+    {
+        this.socket = socket;
+        this.logger = logger;
+        socket.Blocking = false;
+        LocalEndPoint = Normalise((IPEndPoint)socket.LocalEndPoint!);
+    }
+
+    public IPEndPoint LocalEndPoint { get; }
+
+    public void Send(ReadOnlySpan<byte> datagram, IPEndPoint remote)
+    {
+        ArgumentNullException.ThrowIfNull(remote);
+        if (stop.IsCancellationRequested)
+        {
+            return;
+        }
+
+        try
+        {
+            lock (sendLock)
+            {
+                // Serialising an IPEndPoint allocates; peers are few, so the last one is cached.
+                if (!ReferenceEquals(remote, lastSendRemote) && !remote.Equals(lastSendRemote))
+                {
+                    var target = socket.DualMode && remote.AddressFamily == AddressFamily.InterNetwork
+                        ? new IPEndPoint(remote.Address.MapToIPv6(), remote.Port)
+                        : remote;
+                    if (target.AddressFamily != socket.AddressFamily)
+                    {
+                        return;
+                    }
+
+                    lastSendAddress = target.Serialize();
+                    lastSendRemote = remote;
+                }
+
+                socket.SendTo(datagram, SocketFlags.None, lastSendAddress!);
+            }
+        }
+        catch (SocketException)
+        {
+            // Best effort: a full buffer, an unreachable network or an ICMP error reported late all mean
+            // "this datagram was lost", which the protocols above already handle.
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    public void Start(UdpDatagramHandler handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        if (Interlocked.Exchange(ref started, 1) != 0)
+        {
+            throw new InvalidOperationException("The endpoint has already been started.");
+        }
+
+        _ = Task.Run(() => ReceiveLoopAsync(handler));
+    }
+
+    public void Dispose()
+    {
+        if (stop.IsCancellationRequested)
+        {
+            return;
+        }
+
+        stop.Cancel();
+        socket.Dispose();
+        stop.Dispose();
+    }
+
+    private async Task ReceiveLoopAsync(UdpDatagramHandler handler)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(ReceiveBufferSize);
+        var address = new SocketAddress(socket.AddressFamily);
+        var token = stop.Token;
+        SocketAddress? lastAddress = null;
+        IPEndPoint? lastRemote = null;
+        try
+        {
+            while (!token.IsCancellationRequested)
+            {
+                int received;
+                try
+                {
+                    received = await socket.ReceiveFromAsync(buffer, SocketFlags.None, address, token).ConfigureAwait(false);
+                }
+                catch (SocketException exception) when (exception.SocketErrorCode is SocketError.ConnectionReset
+                    or SocketError.ConnectionRefused or SocketError.HostUnreachable or SocketError.NetworkUnreachable
+                    or SocketError.MessageSize)
+                {
+                    // ICMP errors for earlier sends, or an oversized datagram: not fatal for a UDP socket.
+                    continue;
+                }
+
+                // Creating an IPEndPoint per datagram would allocate; most datagrams come from the same peer.
+                if (lastAddress is null || !address.Equals(lastAddress))
+                {
+                    lastAddress ??= new SocketAddress(socket.AddressFamily);
+                    address.Buffer.Span.CopyTo(lastAddress.Buffer.Span);
+                    lastAddress.Size = address.Size;
+                    var endPoint = (IPEndPoint)new IPEndPoint(socket.AddressFamily == AddressFamily.InterNetwork ? IPAddress.Any : IPAddress.IPv6Any, 0).Create(address);
+                    lastRemote = Normalise(endPoint);
+                }
+
+                try
+                {
+                    handler(buffer.AsSpan(0, received), lastRemote!);
+                }
+#pragma warning disable CA1031 // The loop must outlive a faulty handler; the fault is logged, not lost.
+                catch (Exception exception)
+#pragma warning restore CA1031
+                {
+                    LogHandlerFailed(logger, exception, LocalEndPoint);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+        catch (SocketException exception) when (token.IsCancellationRequested || exception.SocketErrorCode == SocketError.OperationAborted)
+        {
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static IPEndPoint Normalise(IPEndPoint endPoint) =>
+        endPoint.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(endPoint.Address.MapToIPv4(), endPoint.Port) : endPoint;
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "The datagram handler of UDP endpoint {LocalEndPoint} failed")]
+    private static partial void LogHandlerFailed(ILogger logger, Exception exception, IPEndPoint localEndPoint);
+}
