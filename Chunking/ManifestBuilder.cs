@@ -1,0 +1,57 @@
+using Mesh.Proto;
+
+namespace Mesh.Chunking;
+
+/// <summary>Builds the manifest of a file: content-defined chunks, their hashes and the file hash.</summary>
+public static class ManifestBuilder
+{
+    /// <summary>
+    /// Reads <paramref name="stream"/> to its end and returns its manifest. Reading, chunking and
+    /// hashing overlap across cores; memory stays bounded (a few blocks of a few MiB) whatever the size.
+    /// </summary>
+    public static Task<FileManifest> BuildAsync(Stream stream, ChunkerParameters parameters, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(parameters);
+        return ManifestPipeline.RunAsync(stream, parameters, ManifestPipeline.DefaultBlockSize, ct);
+    }
+
+    /// <summary>Builds the manifest of the file at <paramref name="path"/> with the default parameter set.</summary>
+    public static async Task<FileManifest> BuildAsync(string path, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+
+        // No FileStream buffer: the pipeline reads in blocks of several MiB, so a second copy only costs.
+        var stream = new FileStream(path, new FileStreamOptions
+        {
+            Mode = FileMode.Open,
+            Access = FileAccess.Read,
+            Share = FileShare.ReadWrite | FileShare.Delete,
+            BufferSize = 0,
+            Options = FileOptions.SequentialScan,
+        });
+        await using (stream.ConfigureAwait(false))
+        {
+            return await BuildAsync(stream, ChunkerParameters.Default, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Builds the manifest of an in-memory buffer on the calling thread only.</summary>
+    public static FileManifest Build(ReadOnlySpan<byte> data, ChunkerParameters parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        var manifest = new FileManifest { ChunkerId = parameters.Id, Size = (ulong)data.Length };
+        Span<byte> hash = stackalloc byte[ChunkHash.Size];
+        var offset = 0;
+        while (offset < data.Length)
+        {
+            var length = Chunker.NextChunkLength(data[offset..], parameters, isFinal: true);
+            ChunkHasher.Hash(data.Slice(offset, length), hash);
+            manifest.Chunks.Add(new ChunkRef { Hash = Google.Protobuf.ByteString.CopyFrom(hash), Length = (uint)length });
+            offset += length;
+        }
+
+        manifest.FileHash = FileHash.Compute(manifest.ChunkerId, manifest.Size, manifest.Chunks);
+        return manifest;
+    }
+}
