@@ -1,0 +1,116 @@
+using System.Buffers;
+using Mesh.Transport.Net;
+using Org.BouncyCastle.Tls;
+
+namespace Mesh.Transport.Dtls;
+
+/// <summary>
+/// Adapts a push-based <see cref="IDatagramPath"/> to BouncyCastle's pull-based
+/// <see cref="DatagramTransport"/>: datagrams the path pushes are copied into pooled buffers and queued
+/// until BouncyCastle asks for one, waiting at most the time it allows.
+/// </summary>
+internal sealed class PathDatagramTransport : DatagramTransport
+{
+    private readonly IDatagramPath _path;
+    private readonly int _receiveLimit;
+    private readonly int _queueLimit;
+    private readonly Queue<(byte[] Buffer, int Length)> _queue = new();
+    private readonly object _gate = new();
+    private bool _closed;
+
+    public PathDatagramTransport(IDatagramPath path, int receiveLimit, int queueLimit)
+    {
+        _path = path;
+        _receiveLimit = receiveLimit;
+        _queueLimit = queueLimit;
+        path.Start(OnDatagram);
+    }
+
+    /// <summary>Datagrams dropped because the queue was full or they were too large.</summary>
+    public long Dropped { get; private set; }
+
+    public int GetReceiveLimit() => _receiveLimit;
+
+    public int GetSendLimit() => _path.MaxDatagramSize;
+
+    public int Receive(byte[] buf, int off, int len, int waitMillis) => Receive(buf.AsSpan(off, len), waitMillis);
+
+    public int Receive(Span<byte> buffer, int waitMillis)
+    {
+        (byte[] Buffer, int Length) item;
+        lock (_gate)
+        {
+            var deadline = Environment.TickCount64 + Math.Max(waitMillis, 0);
+            while (_queue.Count == 0)
+            {
+                ObjectDisposedException.ThrowIf(_closed, this);
+                var remaining = deadline - Environment.TickCount64;
+                if (remaining <= 0)
+                {
+                    throw new TlsTimeoutException();
+                }
+
+                Monitor.Wait(_gate, (int)remaining);
+            }
+
+            item = _queue.Dequeue();
+        }
+
+        var length = Math.Min(item.Length, buffer.Length);
+        item.Buffer.AsSpan(0, length).CopyTo(buffer);
+        ArrayPool<byte>.Shared.Return(item.Buffer);
+        return length;
+    }
+
+    public void Send(byte[] buf, int off, int len) => Send(buf.AsSpan(off, len));
+
+    public void Send(ReadOnlySpan<byte> buffer)
+    {
+        if (!_closed)
+        {
+            _path.Send(buffer);
+        }
+    }
+
+    public void Close()
+    {
+        lock (_gate)
+        {
+            if (_closed)
+            {
+                return;
+            }
+
+            _closed = true;
+            while (_queue.Count > 0)
+            {
+                ArrayPool<byte>.Shared.Return(_queue.Dequeue().Buffer);
+            }
+
+            Monitor.PulseAll(_gate);
+        }
+    }
+
+    private void OnDatagram(ReadOnlySpan<byte> datagram)
+    {
+        if (datagram.Length > _receiveLimit || datagram.IsEmpty)
+        {
+            Dropped++;
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (_closed || _queue.Count >= _queueLimit)
+            {
+                Dropped++;
+                return;
+            }
+
+            var buffer = ArrayPool<byte>.Shared.Rent(datagram.Length);
+            datagram.CopyTo(buffer);
+            _queue.Enqueue((buffer, datagram.Length));
+            Monitor.Pulse(_gate);
+        }
+    }
+}
