@@ -1,0 +1,55 @@
+using Microsoft.Win32.SafeHandles;
+
+namespace Mesh.Peer.Files;
+
+/// <summary>
+/// The file operations the engine uses, on absolute paths. One seam, so tests can inject failures
+/// (a full disk, a file that changes while read) and other platforms can be modelled.
+/// </summary>
+internal interface IFileSystem
+{
+    /// <summary>True when names differing only in case are different files.</summary>
+    bool IsCaseSensitive { get; }
+
+    /// <summary><c>lstat</c>: the entry itself, never a link's target; null when nothing is there.</summary>
+    FileStat? Stat(string path);
+
+    /// <summary>The names in a directory (not "." or "..").</summary>
+    IEnumerable<string> List(string directory);
+
+    /// <summary>Opens a file for reading, sequentially or at offsets.</summary>
+    SafeFileHandle OpenRead(string path);
+
+    /// <summary>Opens a file for writing at offsets, creating it when absent; never truncates.</summary>
+    SafeFileHandle OpenWrite(string path);
+
+    /// <summary>Sets a file's length.</summary>
+    void SetLength(SafeFileHandle handle, long length);
+
+    /// <summary>Flushes a file's data to stable storage.</summary>
+    void Flush(SafeFileHandle handle);
+
+    /// <summary>Atomically renames, replacing a file at the destination.</summary>
+    void Rename(string from, string to);
+
+    /// <summary>Deletes a file or symlink; nothing when absent.</summary>
+    void DeleteFile(string path);
+
+    /// <summary>Deletes an empty directory; false when it is not empty.</summary>
+    bool DeleteEmptyDirectory(string path);
+
+    /// <summary>Creates a directory and its parents.</summary>
+    void CreateDirectory(string path);
+
+    /// <summary>Sets the mtime, with nanosecond precision where the platform has it.</summary>
+    void SetModified(string path, long modifiedNs);
+
+    /// <summary>Sets the permission bits.</summary>
+    void SetMode(string path, uint mode);
+
+    /// <summary>The target of a symlink.</summary>
+    string ReadLink(string path);
+
+    /// <summary>Creates a symlink pointing at <paramref name="target"/> (not checked or followed).</summary>
+    void CreateSymlink(string path, string target);
+}

@@ -1,0 +1,184 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+
+namespace Mesh.Peer.Files;
+
+/// <summary>
+/// The real file system. On Linux it reads inode, mode and nanosecond mtimes with <c>statx</c>
+/// (whose layout is the same on every architecture) and sets mtimes with <c>utimensat</c>;
+/// elsewhere it falls back to what <see cref="System.IO.FileSystemInfo"/> offers.
+/// </summary>
+internal sealed partial class LocalFileSystem : IFileSystem
+{
+    private const int AtFdCwd = -100;
+    private const int AtSymlinkNoFollow = 0x100;
+    private const uint StatxBasicStats = 0x7ff;
+    private const int StatxSize = 256;
+    private const int Enoent = 2;
+    private const int Enotdir = 20;
+
+    private static readonly bool UseStatx = OperatingSystem.IsLinux();
+
+    /// <summary>A file system that treats names as case sensitive unless told otherwise.</summary>
+    public LocalFileSystem(bool caseSensitive = true) => IsCaseSensitive = caseSensitive;
+
+    /// <inheritdoc />
+    public bool IsCaseSensitive { get; }
+
+    /// <inheritdoc />
+    public FileStat? Stat(string path) => UseStatx ? StatLinux(path) : StatPortable(path);
+
+    /// <inheritdoc />
+    public IEnumerable<string> List(string directory)
+    {
+        var options = new EnumerationOptions { RecurseSubdirectories = false, IgnoreInaccessible = true, AttributesToSkip = 0, ReturnSpecialDirectories = false };
+        return Directory.EnumerateFileSystemEntries(directory, "*", options).Select(Path.GetFileName)!;
+    }
+
+    /// <inheritdoc />
+    public SafeFileHandle OpenRead(string path) =>
+        File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+
+    /// <inheritdoc />
+    public SafeFileHandle OpenWrite(string path) =>
+        File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read | FileShare.Delete);
+
+    /// <inheritdoc />
+    public void SetLength(SafeFileHandle handle, long length) => RandomAccess.SetLength(handle, length);
+
+    /// <inheritdoc />
+    public void Flush(SafeFileHandle handle) => RandomAccess.FlushToDisk(handle);
+
+    /// <inheritdoc />
+    public void Rename(string from, string to)
+    {
+        if (Directory.Exists(from) && !File.GetAttributes(from).HasFlag(FileAttributes.ReparsePoint))
+        {
+            Directory.Move(from, to);
+        }
+        else
+        {
+            File.Move(from, to, overwrite: true);
+        }
+    }
+
+    /// <inheritdoc />
+    public void DeleteFile(string path) => File.Delete(path);
+
+    /// <inheritdoc />
+    public bool DeleteEmptyDirectory(string path)
+    {
+        try
+        {
+            Directory.Delete(path, recursive: false);
+            return true;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return true;
+        }
+        catch (IOException) when (Directory.Exists(path))
+        {
+            return false;
+        }
+    }
+
+    /// <inheritdoc />
+    public void CreateDirectory(string path) => Directory.CreateDirectory(path);
+
+    /// <inheritdoc />
+    public void SetModified(string path, long modifiedNs)
+    {
+        if (UseStatx)
+        {
+            Span<long> times = stackalloc long[4];
+            times[0] = 0;
+            times[1] = (1L << 30) - 2; // UTIME_OMIT: leave atime alone
+            times[2] = Math.DivRem(modifiedNs, 1_000_000_000L, out var nanos);
+            if (nanos < 0)
+            {
+                times[2]--;
+                nanos += 1_000_000_000L;
+            }
+
+            times[3] = nanos;
+            if (Utimensat(AtFdCwd, path, ref MemoryMarshal.GetReference(times), AtSymlinkNoFollow) != 0)
+            {
+                throw new IOException($"utimensat failed on {path}: errno {Marshal.GetLastPInvokeError()}");
+            }
+
+            return;
+        }
+
+        File.SetLastWriteTimeUtc(path, DateTime.UnixEpoch.AddTicks(modifiedNs / 100));
+    }
+
+    /// <inheritdoc />
+    public void SetMode(string path, uint mode)
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, (UnixFileMode)(mode & 0xfff));
+        }
+    }
+
+    /// <inheritdoc />
+    public string ReadLink(string path) => new FileInfo(path).LinkTarget ?? string.Empty;
+
+    /// <inheritdoc />
+    public void CreateSymlink(string path, string target) => File.CreateSymbolicLink(path, target);
+
+    private static FileStat? StatLinux(string path)
+    {
+        Span<byte> buffer = stackalloc byte[StatxSize];
+        if (Statx(AtFdCwd, path, AtSymlinkNoFollow, StatxBasicStats, ref MemoryMarshal.GetReference(buffer)) != 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno is Enoent or Enotdir)
+            {
+                return null;
+            }
+
+            throw new IOException($"statx failed on {path}: errno {errno}");
+        }
+
+        var mode = BinaryPrimitives.ReadUInt16LittleEndian(buffer[28..]);
+        var kind = (mode & 0xf000) switch
+        {
+            0x8000 => FileKind.File,
+            0x4000 => FileKind.Directory,
+            0xa000 => FileKind.Symlink,
+            _ => FileKind.Other,
+        };
+        var inode = BinaryPrimitives.ReadUInt64LittleEndian(buffer[32..]);
+        var size = BinaryPrimitives.ReadInt64LittleEndian(buffer[40..]);
+        var mtimeSeconds = BinaryPrimitives.ReadInt64LittleEndian(buffer[112..]);
+        var mtimeNanos = BinaryPrimitives.ReadUInt32LittleEndian(buffer[120..]);
+        return new FileStat(kind, kind == FileKind.File ? size : 0, (mtimeSeconds * 1_000_000_000L) + mtimeNanos, inode, (uint)(mode & 0xfff));
+    }
+
+    private static FileStat? StatPortable(string path)
+    {
+        FileSystemInfo info = new FileInfo(path);
+        if (!info.Exists)
+        {
+            info = new DirectoryInfo(path);
+            if (!info.Exists)
+            {
+                return null;
+            }
+        }
+
+        var kind = info.LinkTarget is not null ? FileKind.Symlink : info is DirectoryInfo ? FileKind.Directory : FileKind.File;
+        var size = info is FileInfo file && kind == FileKind.File ? file.Length : 0;
+        var mode = OperatingSystem.IsWindows() ? 0x1a4u : (uint)info.UnixFileMode;
+        return new FileStat(kind, size, (info.LastWriteTimeUtc - DateTime.UnixEpoch).Ticks * 100, 0, mode);
+    }
+
+    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Statx(int dirfd, string path, int flags, uint mask, ref byte buffer);
+
+    [LibraryImport("libc", EntryPoint = "utimensat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Utimensat(int dirfd, string path, ref long times, int flags);
+}

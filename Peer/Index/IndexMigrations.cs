@@ -1,0 +1,46 @@
+namespace Mesh.Peer.Index;
+
+/// <summary>
+/// The index schema as an ordered list of migrations; the database's <c>user_version</c> says how many
+/// have run. A new schema is a new entry at the end, never an edit of an old one.
+/// </summary>
+internal static class IndexMigrations
+{
+    /// <summary>Migration <c>i</c> takes the schema from version <c>i</c> to <c>i + 1</c>.</summary>
+    public static IReadOnlyList<string> All { get; } =
+    [
+        """
+        CREATE TABLE folders (
+            id TEXT PRIMARY KEY,
+            index_id INTEGER NOT NULL,
+            max_sequence INTEGER NOT NULL);
+        CREATE TABLE files (
+            folder TEXT NOT NULL,
+            device BLOB NOT NULL,
+            name TEXT NOT NULL,
+            sequence INTEGER NOT NULL,
+            deleted INTEGER NOT NULL,
+            version BLOB NOT NULL,
+            file_hash BLOB,
+            inode INTEGER NOT NULL,
+            entry BLOB NOT NULL,
+            PRIMARY KEY (folder, device, name)) WITHOUT ROWID;
+        CREATE INDEX files_by_sequence ON files (folder, device, sequence);
+        CREATE INDEX files_by_hash ON files (file_hash) WHERE file_hash IS NOT NULL;
+        CREATE TABLE local_chunks (
+            hash BLOB NOT NULL,
+            folder TEXT NOT NULL,
+            name TEXT NOT NULL,
+            offset INTEGER NOT NULL,
+            length INTEGER NOT NULL);
+        CREATE INDEX local_chunks_by_hash ON local_chunks (hash);
+        CREATE INDEX local_chunks_by_name ON local_chunks (folder, name);
+        CREATE TABLE peers (
+            folder TEXT NOT NULL,
+            device BLOB NOT NULL,
+            index_id INTEGER NOT NULL,
+            max_sequence INTEGER NOT NULL,
+            PRIMARY KEY (folder, device)) WITHOUT ROWID;
+        """,
+    ];
+}

@@ -1,0 +1,481 @@
+using Google.Protobuf;
+using Mesh.Peer.Identity;
+using Mesh.Proto;
+using Microsoft.Data.Sqlite;
+
+namespace Mesh.Peer.Index;
+
+/// <summary>
+/// The device's index in SQLite (WAL): per folder its local files with their local sequence numbers,
+/// what each peer announced, the chunks of local files by hash, and per peer the highest sequence
+/// received. One connection behind a lock: SQLite serialises writers anyway, and the engine's writes
+/// are batched into transactions.
+/// </summary>
+internal sealed class IndexStore : IDisposable
+{
+    private readonly SqliteConnection _connection;
+    private readonly byte[] _localDevice;
+    private readonly Lock _gate = new();
+
+    private IndexStore(SqliteConnection connection, DeviceId localDevice)
+    {
+        _connection = connection;
+        _localDevice = localDevice.Bytes.ToArray();
+    }
+
+    /// <summary>Schema version this build writes.</summary>
+    public static int SchemaVersion => IndexMigrations.All.Count;
+
+    /// <summary>Opens (creating and migrating) the index at <paramref name="path"/> for the given local device.</summary>
+    public static IndexStore Open(string path, DeviceId localDevice)
+    {
+        var builder = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false };
+        var connection = new SqliteConnection(builder.ToString());
+        connection.Open();
+        try
+        {
+            Execute(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+            Migrate(connection);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
+        return new IndexStore(connection, localDevice);
+    }
+
+    /// <summary>The schema version of the open database.</summary>
+    public int CurrentSchemaVersion
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return ReadUserVersion(_connection);
+            }
+        }
+    }
+
+    /// <summary>The index generation and highest local sequence of a folder, creating the folder with a new generation.</summary>
+    public PeerProgress EnsureFolder(string folder, ulong newIndexId)
+    {
+        lock (_gate)
+        {
+            using var insert = Command("INSERT OR IGNORE INTO folders (id, index_id, max_sequence) VALUES ($f, $i, 0)");
+            insert.Parameters.AddWithValue("$f", folder);
+            insert.Parameters.AddWithValue("$i", unchecked((long)newIndexId));
+            insert.ExecuteNonQuery();
+            return ReadFolder(folder);
+        }
+    }
+
+    /// <summary>The index generation and highest local sequence of a known folder.</summary>
+    public PeerProgress GetFolder(string folder)
+    {
+        lock (_gate)
+        {
+            return ReadFolder(folder);
+        }
+    }
+
+    /// <summary>A local file by name, or null.</summary>
+    public StoredFile? GetLocal(string folder, string name) => Get(folder, _localDevice, name);
+
+    /// <summary>A peer's announced entry by name, or null.</summary>
+    public StoredFile? GetRemote(string folder, DeviceId device, string name) => Get(folder, device.Bytes.ToArray(), name);
+
+    /// <summary>Every local entry of a folder (tombstones included), by name.</summary>
+    public Dictionary<string, StoredFile> GetAllLocal(string folder)
+    {
+        lock (_gate)
+        {
+            using var command = Command("SELECT entry, inode FROM files WHERE folder = $f AND device = $d");
+            command.Parameters.AddWithValue("$f", folder);
+            command.Parameters.AddWithValue("$d", _localDevice);
+            var result = new Dictionary<string, StoredFile>(StringComparer.Ordinal);
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                var file = ReadFile(reader, 0, 1);
+                result[file.Entry.Name] = file;
+            }
+
+            return result;
+        }
+    }
+
+    /// <summary>
+    /// Records local changes: each entry gets the folder's next sequence number, and the chunk table
+    /// follows the new content. All or nothing. Returns the entries as stored.
+    /// </summary>
+    public IReadOnlyList<FileEntry> CommitLocal(string folder, IEnumerable<(FileEntry Entry, ulong Inode)> changes)
+    {
+        lock (_gate)
+        {
+            using var transaction = _connection.BeginTransaction();
+            var sequence = ReadFolder(folder).MaxSequence;
+            var committed = new List<FileEntry>();
+            using var upsert = UpsertCommand(transaction);
+            using var deleteChunks = Command("DELETE FROM local_chunks WHERE folder = $f AND name = $n", transaction);
+            deleteChunks.Parameters.Add("$f", SqliteType.Text);
+            deleteChunks.Parameters.Add("$n", SqliteType.Text);
+            using var insertChunk = Command("INSERT INTO local_chunks (hash, folder, name, offset, length) VALUES ($h, $f, $n, $o, $l)", transaction);
+            insertChunk.Parameters.Add("$h", SqliteType.Blob);
+            insertChunk.Parameters.Add("$f", SqliteType.Text);
+            insertChunk.Parameters.Add("$n", SqliteType.Text);
+            insertChunk.Parameters.Add("$o", SqliteType.Integer);
+            insertChunk.Parameters.Add("$l", SqliteType.Integer);
+            foreach (var (original, inode) in changes)
+            {
+                var entry = original.Clone();
+                entry.Sequence = ++sequence;
+                Upsert(upsert, folder, _localDevice, entry, inode);
+                deleteChunks.Parameters["$f"].Value = folder;
+                deleteChunks.Parameters["$n"].Value = entry.Name;
+                deleteChunks.ExecuteNonQuery();
+                if (!entry.Deleted && entry.Manifest is not null)
+                {
+                    long offset = 0;
+                    foreach (var chunk in entry.Manifest.Chunks)
+                    {
+                        insertChunk.Parameters["$h"].Value = chunk.Hash.ToByteArray();
+                        insertChunk.Parameters["$f"].Value = folder;
+                        insertChunk.Parameters["$n"].Value = entry.Name;
+                        insertChunk.Parameters["$o"].Value = offset;
+                        insertChunk.Parameters["$l"].Value = (long)chunk.Length;
+                        insertChunk.ExecuteNonQuery();
+                        offset += chunk.Length;
+                    }
+                }
+
+                committed.Add(entry);
+            }
+
+            using var update = Command("UPDATE folders SET max_sequence = $s WHERE id = $f", transaction);
+            update.Parameters.AddWithValue("$s", (long)sequence);
+            update.Parameters.AddWithValue("$f", folder);
+            update.ExecuteNonQuery();
+            transaction.Commit();
+            return committed;
+        }
+    }
+
+    /// <summary>Updates only the inode remembered for a local file (no new version, no new sequence).</summary>
+    public void SetLocalInode(string folder, string name, ulong inode)
+    {
+        lock (_gate)
+        {
+            using var command = Command("UPDATE files SET inode = $i WHERE folder = $f AND device = $d AND name = $n");
+            command.Parameters.AddWithValue("$i", unchecked((long)inode));
+            command.Parameters.AddWithValue("$f", folder);
+            command.Parameters.AddWithValue("$d", _localDevice);
+            command.Parameters.AddWithValue("$n", name);
+            command.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>Local entries with a sequence above <paramref name="after"/>, in sequence order, at most <paramref name="limit"/>.</summary>
+    public IReadOnlyList<FileEntry> GetLocalSince(string folder, ulong after, int limit)
+    {
+        lock (_gate)
+        {
+            using var command = Command("SELECT entry, inode FROM files WHERE folder = $f AND device = $d AND sequence > $s ORDER BY sequence LIMIT $l");
+            command.Parameters.AddWithValue("$f", folder);
+            command.Parameters.AddWithValue("$d", _localDevice);
+            command.Parameters.AddWithValue("$s", (long)after);
+            command.Parameters.AddWithValue("$l", limit);
+            var result = new List<FileEntry>();
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                result.Add(ReadFile(reader, 0, 1).Entry);
+            }
+
+            return result;
+        }
+    }
+
+    /// <summary>
+    /// Stores entries a peer announced. With <paramref name="replaceAll"/> (the first message of a full
+    /// index) everything previously stored from that peer for the folder is dropped first.
+    /// </summary>
+    public void StoreRemote(string folder, DeviceId device, ulong indexId, IReadOnlyList<FileEntry> entries, bool replaceAll)
+    {
+        lock (_gate)
+        {
+            var deviceBytes = device.Bytes.ToArray();
+            using var transaction = _connection.BeginTransaction();
+            var progress = ReadPeer(folder, deviceBytes, transaction);
+            if (replaceAll || progress.IndexId != indexId)
+            {
+                using var clear = Command("DELETE FROM files WHERE folder = $f AND device = $d", transaction);
+                clear.Parameters.AddWithValue("$f", folder);
+                clear.Parameters.AddWithValue("$d", deviceBytes);
+                clear.ExecuteNonQuery();
+                progress = new PeerProgress(indexId, 0);
+            }
+
+            using var upsert = UpsertCommand(transaction);
+            var max = progress.MaxSequence;
+            foreach (var entry in entries)
+            {
+                Upsert(upsert, folder, deviceBytes, entry, 0);
+                max = Math.Max(max, entry.Sequence);
+            }
+
+            using var peer = Command("INSERT OR REPLACE INTO peers (folder, device, index_id, max_sequence) VALUES ($f, $d, $i, $s)", transaction);
+            peer.Parameters.AddWithValue("$f", folder);
+            peer.Parameters.AddWithValue("$d", deviceBytes);
+            peer.Parameters.AddWithValue("$i", unchecked((long)indexId));
+            peer.Parameters.AddWithValue("$s", (long)max);
+            peer.ExecuteNonQuery();
+            transaction.Commit();
+        }
+    }
+
+    /// <summary>What this device holds of a peer's index for a folder; zeros when nothing.</summary>
+    public PeerProgress GetPeerProgress(string folder, DeviceId device)
+    {
+        lock (_gate)
+        {
+            return ReadPeer(folder, device.Bytes.ToArray(), null);
+        }
+    }
+
+    /// <summary>
+    /// Entries of the given peers whose version differs from the local one (or that have no local
+    /// entry): the candidates for pulling. Equal versions are filtered in SQL, so an index in sync
+    /// costs one query and no decoding.
+    /// </summary>
+    public List<(DeviceId Device, FileEntry Entry)> GetRemoteDifferences(string folder, IReadOnlyCollection<DeviceId> devices)
+    {
+        lock (_gate)
+        {
+            var result = new List<(DeviceId, FileEntry)>();
+            foreach (var device in devices)
+            {
+                using var command = Command(
+                    """
+                    SELECT r.entry, r.inode FROM files r
+                    LEFT JOIN files l ON l.folder = r.folder AND l.device = $local AND l.name = r.name
+                    WHERE r.folder = $f AND r.device = $d AND (l.version IS NULL OR l.version <> r.version)
+                    """);
+                command.Parameters.AddWithValue("$local", _localDevice);
+                command.Parameters.AddWithValue("$f", folder);
+                command.Parameters.AddWithValue("$d", device.Bytes.ToArray());
+                using var reader = command.ExecuteReader();
+                while (reader.Read())
+                {
+                    result.Add((device, ReadFile(reader, 0, 1).Entry));
+                }
+            }
+
+            return result;
+        }
+    }
+
+    /// <summary>Places in local files of any folder where a chunk with this hash sits.</summary>
+    public List<ChunkLocation> FindLocalChunk(ReadOnlySpan<byte> hash, int limit = 4)
+    {
+        lock (_gate)
+        {
+            using var command = Command("SELECT folder, name, offset, length FROM local_chunks WHERE hash = $h LIMIT $l");
+            command.Parameters.AddWithValue("$h", hash.ToArray());
+            command.Parameters.AddWithValue("$l", limit);
+            var result = new List<ChunkLocation>();
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                result.Add(new ChunkLocation(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), (int)reader.GetInt64(3)));
+            }
+
+            return result;
+        }
+    }
+
+    /// <summary>Names of local, present files of a folder with this whole-file hash.</summary>
+    public List<string> FindLocalByFileHash(string folder, ReadOnlySpan<byte> fileHash)
+    {
+        lock (_gate)
+        {
+            using var command = Command("SELECT name FROM files WHERE file_hash = $h AND folder = $f AND device = $d AND deleted = 0");
+            command.Parameters.AddWithValue("$h", fileHash.ToArray());
+            command.Parameters.AddWithValue("$f", folder);
+            command.Parameters.AddWithValue("$d", _localDevice);
+            var result = new List<string>();
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                result.Add(reader.GetString(0));
+            }
+
+            return result;
+        }
+    }
+
+    /// <summary>Forgets tombstones (local and announced) whose deletion is older than <paramref name="deletedBeforeNs"/>.</summary>
+    public int ExpireTombstones(string folder, long deletedBeforeNs)
+    {
+        lock (_gate)
+        {
+            using var transaction = _connection.BeginTransaction();
+            using var select = Command("SELECT device, name, entry FROM files WHERE folder = $f AND deleted = 1", transaction);
+            select.Parameters.AddWithValue("$f", folder);
+            var expired = new List<(byte[] Device, string Name)>();
+            using (var reader = select.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    var entry = FileEntry.Parser.ParseFrom((byte[])reader.GetValue(2));
+                    if (entry.ModifiedNs < deletedBeforeNs)
+                    {
+                        expired.Add(((byte[])reader.GetValue(0), reader.GetString(1)));
+                    }
+                }
+            }
+
+            using var delete = Command("DELETE FROM files WHERE folder = $f AND device = $d AND name = $n", transaction);
+            delete.Parameters.Add("$f", SqliteType.Text);
+            delete.Parameters.Add("$d", SqliteType.Blob);
+            delete.Parameters.Add("$n", SqliteType.Text);
+            foreach (var (device, name) in expired)
+            {
+                delete.Parameters["$f"].Value = folder;
+                delete.Parameters["$d"].Value = device;
+                delete.Parameters["$n"].Value = name;
+                delete.ExecuteNonQuery();
+            }
+
+            transaction.Commit();
+            return expired.Count;
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _connection.Dispose();
+        }
+    }
+
+    private static void Migrate(SqliteConnection connection)
+    {
+        var version = ReadUserVersion(connection);
+        if (version > IndexMigrations.All.Count)
+        {
+            throw new InvalidOperationException($"The index has schema version {version}, newer than this program's {IndexMigrations.All.Count}.");
+        }
+
+        for (var i = version; i < IndexMigrations.All.Count; i++)
+        {
+            using var transaction = connection.BeginTransaction();
+            using (var command = connection.CreateCommand())
+            {
+                command.Transaction = transaction;
+                command.CommandText = IndexMigrations.All[i] + $"; PRAGMA user_version = {i + 1};";
+                command.ExecuteNonQuery();
+            }
+
+            transaction.Commit();
+        }
+    }
+
+    private static int ReadUserVersion(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA user_version";
+        return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static StoredFile ReadFile(SqliteDataReader reader, int entryColumn, int inodeColumn) =>
+        new(FileEntry.Parser.ParseFrom((byte[])reader.GetValue(entryColumn)), unchecked((ulong)reader.GetInt64(inodeColumn)));
+
+    private static void Upsert(SqliteCommand command, string folder, byte[] device, FileEntry entry, ulong inode)
+    {
+        command.Parameters["$f"].Value = folder;
+        command.Parameters["$d"].Value = device;
+        command.Parameters["$n"].Value = entry.Name;
+        command.Parameters["$s"].Value = (long)entry.Sequence;
+        command.Parameters["$x"].Value = entry.Deleted ? 1 : 0;
+        command.Parameters["$v"].Value = (entry.Version ?? new Vector()).ToByteArray();
+        command.Parameters["$h"].Value = !entry.Deleted && entry.Manifest is { FileHash.Length: > 0 } manifest ? manifest.FileHash.ToByteArray() : DBNull.Value;
+        command.Parameters["$i"].Value = unchecked((long)inode);
+        command.Parameters["$e"].Value = entry.ToByteArray();
+        command.ExecuteNonQuery();
+    }
+
+    private StoredFile? Get(string folder, byte[] device, string name)
+    {
+        lock (_gate)
+        {
+            using var command = Command("SELECT entry, inode FROM files WHERE folder = $f AND device = $d AND name = $n");
+            command.Parameters.AddWithValue("$f", folder);
+            command.Parameters.AddWithValue("$d", device);
+            command.Parameters.AddWithValue("$n", name);
+            using var reader = command.ExecuteReader();
+            return reader.Read() ? ReadFile(reader, 0, 1) : null;
+        }
+    }
+
+    private SqliteCommand UpsertCommand(SqliteTransaction transaction)
+    {
+        var command = Command(
+            """
+            INSERT OR REPLACE INTO files (folder, device, name, sequence, deleted, version, file_hash, inode, entry)
+            VALUES ($f, $d, $n, $s, $x, $v, $h, $i, $e)
+            """,
+            transaction);
+        foreach (var (name, type) in new[] { ("$f", SqliteType.Text), ("$d", SqliteType.Blob), ("$n", SqliteType.Text), ("$s", SqliteType.Integer), ("$x", SqliteType.Integer), ("$v", SqliteType.Blob), ("$h", SqliteType.Blob), ("$i", SqliteType.Integer), ("$e", SqliteType.Blob) })
+        {
+            command.Parameters.Add(name, type);
+        }
+
+        return command;
+    }
+
+    private PeerProgress ReadFolder(string folder)
+    {
+        using var command = Command("SELECT index_id, max_sequence FROM folders WHERE id = $f");
+        command.Parameters.AddWithValue("$f", folder);
+        using var reader = command.ExecuteReader();
+        if (!reader.Read())
+        {
+            throw new InvalidOperationException($"Folder '{folder}' is not in the index.");
+        }
+
+        return new PeerProgress(unchecked((ulong)reader.GetInt64(0)), (ulong)reader.GetInt64(1));
+    }
+
+    private PeerProgress ReadPeer(string folder, byte[] device, SqliteTransaction? transaction)
+    {
+        using var command = Command("SELECT index_id, max_sequence FROM peers WHERE folder = $f AND device = $d", transaction);
+        command.Parameters.AddWithValue("$f", folder);
+        command.Parameters.AddWithValue("$d", device);
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? new PeerProgress(unchecked((ulong)reader.GetInt64(0)), (ulong)reader.GetInt64(1)) : default;
+    }
+
+    private SqliteCommand Command(string sql, SqliteTransaction? transaction = null)
+    {
+        var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction;
+        return command;
+    }
+}

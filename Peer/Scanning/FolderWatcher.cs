@@ -1,0 +1,127 @@
+using Mesh.Peer.Sync;
+using Microsoft.Extensions.Logging;
+
+namespace Mesh.Peer.Scanning;
+
+/// <summary>
+/// Watches a folder with <see cref="FileSystemWatcher"/> and, once events have been quiet for the
+/// debounce time, asks for a rescan of the touched paths. When the system's watch limit is reached
+/// (inotify's <c>max_user_watches</c>), it says so once, with the setting to raise, and the periodic
+/// full rescan keeps the folder fresh instead.
+/// </summary>
+internal sealed class FolderWatcher : IDisposable
+{
+    private static int s_limitReported;
+
+    private readonly SyncFolder _folder;
+    private readonly Action<string?> _requestScan;
+    private readonly TimeSpan _debounce;
+    private readonly ILogger _logger;
+    private readonly Lock _gate = new();
+    private readonly HashSet<string?> _touched = new();
+    private readonly ITimer _timer;
+    private readonly FileSystemWatcher? _watcher;
+
+    /// <summary>Starts watching; <paramref name="requestScan"/> receives folder-relative paths (null: everything).</summary>
+    public FolderWatcher(SyncFolder folder, Action<string?> requestScan, TimeSpan debounce, TimeProvider time, ILogger logger)
+    {
+        _folder = folder;
+        _requestScan = requestScan;
+        _debounce = debounce;
+        _logger = logger;
+        _timer = time.CreateTimer(_ => Flush(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        try
+        {
+            _watcher = new FileSystemWatcher(folder.Root)
+            {
+                IncludeSubdirectories = true,
+                NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.Attributes,
+                InternalBufferSize = 64 * 1024,
+            };
+            _watcher.Changed += (_, e) => Touch(e.FullPath);
+            _watcher.Created += (_, e) => Touch(e.FullPath);
+            _watcher.Deleted += (_, e) => Touch(e.FullPath);
+            _watcher.Renamed += (_, e) =>
+            {
+                Touch(e.OldFullPath);
+                Touch(e.FullPath);
+            };
+            _watcher.Error += (_, e) => OnError(e.GetException());
+            _watcher.EnableRaisingEvents = true;
+        }
+        catch (IOException ex)
+        {
+            OnError(ex);
+        }
+    }
+
+    /// <summary>True when the watch limit message was printed in this process.</summary>
+    public static bool LimitReported => Volatile.Read(ref s_limitReported) != 0;
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _watcher?.Dispose();
+        _timer.Dispose();
+    }
+
+    /// <summary>True when an error text is the inotify watch or instance limit.</summary>
+    public static bool IsWatchLimit(Exception ex) =>
+        ex.Message.Contains("inotify", StringComparison.OrdinalIgnoreCase) || ex.Message.Contains("max_user_watches", StringComparison.OrdinalIgnoreCase);
+
+    private void OnError(Exception ex)
+    {
+        if (IsWatchLimit(ex))
+        {
+            if (Interlocked.Exchange(ref s_limitReported, 1) == 0)
+            {
+                _logger.LogWarning(
+                    "The system's file watch limit is reached ({Reason}); folder {Folder} is kept fresh by periodic scans instead. " +
+                    "Raise it with: sysctl fs.inotify.max_user_watches=524288 (and fs.inotify.max_user_instances)", ex.Message, _folder.Id);
+            }
+        }
+        else
+        {
+            _logger.LogWarning("Watching folder {Folder} failed ({Reason}); rescanning all of it", _folder.Id, ex.Message);
+        }
+
+        lock (_gate)
+        {
+            _touched.Add(null);
+        }
+
+        _timer.Change(_debounce, Timeout.InfiniteTimeSpan);
+    }
+
+    private void Touch(string fullPath)
+    {
+        var relative = Path.GetRelativePath(_folder.Root, fullPath).Replace(Path.DirectorySeparatorChar, '/');
+        if (relative == "." || relative.StartsWith("..", StringComparison.Ordinal) || EngineFiles.IsEngineName(relative))
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            _touched.Add(relative);
+        }
+
+        // Every event pushes the scan back: a file being written is scanned once, when it is quiet.
+        _timer.Change(_debounce, Timeout.InfiniteTimeSpan);
+    }
+
+    private void Flush()
+    {
+        List<string?> touched;
+        lock (_gate)
+        {
+            touched = [.. _touched];
+            _touched.Clear();
+        }
+
+        foreach (var path in touched)
+        {
+            _requestScan(path);
+        }
+    }
+}

@@ -1,0 +1,8 @@
+namespace Mesh.Peer.Scanning;
+
+/// <summary>What one scan found.</summary>
+/// <param name="Examined">Entries looked at on disk.</param>
+/// <param name="Changed">New versions recorded (changes, new names, deletes).</param>
+/// <param name="HashedBytes">Bytes read to hash changed files.</param>
+/// <param name="Requeued">Files that kept changing while read; left for the next scan.</param>
+internal sealed record ScanResult(int Examined, int Changed, long HashedBytes, int Requeued);

@@ -1,0 +1,542 @@
+using System.Buffers;
+using Google.Protobuf;
+using Mesh.Chunking;
+using Mesh.Peer.Files;
+using Mesh.Peer.Identity;
+using Mesh.Peer.Index;
+using Mesh.Proto;
+using Microsoft.Extensions.Logging;
+
+namespace Mesh.Peer.Sync;
+
+/// <summary>
+/// Makes one folder match the global state. Files are assembled in a temporary file next to their
+/// target (<see cref="EngineFiles.TemporaryFor"/>) from, in order of preference: verified bytes
+/// already in that temporary file (an interrupted pull resumes), chunks of any local file, and
+/// chunks requested from any connected peer that has the version. The result is verified against
+/// the whole-file hash, flushed, given its mtime and mode, and renamed over the target, so no partial
+/// file is ever visible under a real name. Just before the rename the target is checked against the
+/// index: a local change not yet scanned is never overwritten.
+/// </summary>
+internal sealed class FolderPuller
+{
+    private const int DiskFullErrno = 28;
+
+    private readonly SyncEngine _engine;
+    private readonly SyncFolder _folder;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates the puller of one folder.</summary>
+    public FolderPuller(SyncEngine engine, SyncFolder folder, ILogger logger)
+    {
+        _engine = engine;
+        _folder = folder;
+        _logger = logger;
+    }
+
+    private IFileSystem Fs => _folder.FileSystem;
+
+    /// <summary>Pulls whenever something may be needed, retrying failures after the configured pause.</summary>
+    public async Task RunAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            var wanted = _folder.PullWanted.Next;
+            bool complete;
+            try
+            {
+                complete = await PullOnceAsync(ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+
+            if (complete)
+            {
+                await wanted.WaitAsync(ct).ConfigureAwait(false);
+            }
+            else
+            {
+                await Task.WhenAny(wanted, Task.Delay(_engine.Options.PullRetryInterval, _engine.Time, ct)).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>One pass over everything needed now; true when nothing was left undone.</summary>
+    public async Task<bool> PullOnceAsync(CancellationToken ct)
+    {
+        var connections = _engine.ConnectionsFor(_folder.Id);
+        var devices = connections.Select(c => c.Remote).ToList();
+        var needs = NeedPlanner.Plan(_engine.Store, _folder.Id, _engine.Store.GetRemoteDifferences(_folder.Id, devices));
+        if (needs.Count == 0)
+        {
+            _folder.Status = new FolderStatus(FolderState.Idle, 0, 0, null);
+            return true;
+        }
+
+        var remaining = needs.Count;
+        var remainingBytes = needs.Sum(n => n.Kind == NeedKind.File ? (long)n.Entry.Size : 0);
+        _folder.Status = new FolderStatus(FolderState.Syncing, remaining, remainingBytes, null);
+        var deletes = needs.Where(n => n.Kind == NeedKind.Delete).ToDictionary(n => n.Entry.Name, StringComparer.Ordinal);
+        var done = new HashSet<string>(StringComparer.Ordinal);
+        var caseIndex = Fs.IsCaseSensitive ? null : BuildCaseIndex();
+        string? error = null;
+        foreach (var need in needs)
+        {
+            ct.ThrowIfCancellationRequested();
+            if (done.Contains(need.Entry.Name))
+            {
+                remaining--;
+                continue;
+            }
+
+            await _folder.Gate.WaitAsync(ct).ConfigureAwait(false);
+            bool ok;
+            try
+            {
+                ok = await ApplyAsync(need, deletes, done, caseIndex, ct).ConfigureAwait(false);
+            }
+            catch (IOException ex) when (IsDiskFull(ex))
+            {
+                error = $"disk full while pulling {need.Entry.Name}: {ex.Message}";
+                _logger.LogError("Folder {Folder}: {Error}; pulling pauses and resumes when space returns", _folder.Id, error);
+                break;
+            }
+            catch (Exception ex) when (ex is PullException or ChunkUnavailableException or LinkClosedException or IOException or UnauthorizedAccessException)
+            {
+                _logger.LogWarning("Folder {Folder}: could not pull {Name}: {Reason}", _folder.Id, need.Entry.Name, ex.Message);
+                error = $"{need.Entry.Name}: {ex.Message}";
+                ok = false;
+            }
+            finally
+            {
+                _folder.Gate.Release();
+            }
+
+            if (ok)
+            {
+                done.Add(need.Entry.Name);
+                remaining--;
+                remainingBytes -= need.Kind == NeedKind.File ? (long)need.Entry.Size : 0;
+                _folder.Status = new FolderStatus(FolderState.Syncing, remaining, remainingBytes, null);
+            }
+        }
+
+        _folder.Status = remaining == 0
+            ? new FolderStatus(FolderState.Idle, 0, 0, null)
+            : new FolderStatus(error is null ? FolderState.Syncing : FolderState.Error, remaining, remainingBytes, error);
+        return remaining == 0;
+    }
+
+    private static bool IsDiskFull(IOException ex) =>
+        ex.HResult == DiskFullErrno || (ex.HResult & 0xffff) == 0x70 || ex.Message.Contains("No space left", StringComparison.OrdinalIgnoreCase);
+
+    private Dictionary<string, string> BuildCaseIndex()
+    {
+        var index = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, file) in _engine.Store.GetAllLocal(_folder.Id))
+        {
+            if (!file.Entry.Deleted)
+            {
+                index.TryAdd(name, name);
+            }
+        }
+
+        return index;
+    }
+
+    private async Task<bool> ApplyAsync(Need need, Dictionary<string, Need> deletes, HashSet<string> done, Dictionary<string, string>? caseIndex, CancellationToken ct)
+    {
+        var name = need.Entry.Name;
+        if (need.Kind == NeedKind.RecordOnly)
+        {
+            Commit(WithVersion(need.Entry, need.Version), need.Local?.Inode ?? 0);
+            return true;
+        }
+
+        if (_folder.CheckParents(name) is { } parentProblem)
+        {
+            _logger.LogWarning("Folder {Folder}: skipping {Name}: {Reason}", _folder.Id, name, parentProblem);
+            return false;
+        }
+
+        if (need.Kind != NeedKind.Delete && LocalNameProblem(name, caseIndex) is { } nameProblem)
+        {
+            _logger.LogWarning("Folder {Folder}: skipping {Name}: {Reason}", _folder.Id, name, nameProblem);
+            return false;
+        }
+
+        if (!DiskMatchesIndex(name, need.Local))
+        {
+            _engine.RequestScan(_folder.Id, name);
+            return false;
+        }
+
+        switch (need.Kind)
+        {
+            case NeedKind.Directory:
+                return ApplyDirectory(need);
+            case NeedKind.Delete:
+                return ApplyDelete(need);
+            case NeedKind.File when need.Entry.Type == FileType.Symlink:
+                return ApplySymlink(need);
+            default:
+                return await ApplyFileAsync(need, deletes, done, ct).ConfigureAwait(false);
+        }
+    }
+
+    private static string? LocalNameProblem(string name, Dictionary<string, string>? caseIndex)
+    {
+        if (caseIndex is not null && caseIndex.TryGetValue(name, out var existing) && !string.Equals(existing, name, StringComparison.Ordinal))
+        {
+            return $"differs only in case from existing '{existing}', which this file system cannot hold side by side";
+        }
+
+        if (OperatingSystem.IsWindows() && NameValidator.ReservedOnWindows(name))
+        {
+            return "reserved name on this file system";
+        }
+
+        return null;
+    }
+
+    private bool ApplyDirectory(Need need)
+    {
+        var path = _folder.PathOf(need.Entry.Name);
+        var stat = Fs.Stat(path);
+        if (stat is { Kind: not FileKind.Directory })
+        {
+            if (!need.Conflict && need.Local is { Entry.Deleted: false })
+            {
+                // A file or link the index knows is replaced by a directory that won by version.
+                Fs.DeleteFile(path);
+            }
+            else
+            {
+                KeepConflictCopy(need);
+            }
+        }
+
+        Fs.CreateDirectory(path);
+        Fs.SetMode(path, need.Entry.Mode);
+        Commit(WithVersion(need.Entry, need.Version), Fs.Stat(path)?.Inode ?? 0);
+        return true;
+    }
+
+    private bool ApplySymlink(Need need)
+    {
+        var path = _folder.PathOf(need.Entry.Name);
+        var stat = Fs.Stat(path);
+        if (stat is { Kind: FileKind.Directory })
+        {
+            _logger.LogWarning("Folder {Folder}: {Name} is a directory here and a symlink there; kept", _folder.Id, need.Entry.Name);
+            return false;
+        }
+
+        if (stat is not null)
+        {
+            if (need.Conflict)
+            {
+                KeepConflictCopy(need);
+            }
+            else
+            {
+                Fs.DeleteFile(path);
+            }
+        }
+
+        Fs.CreateDirectory(Path.GetDirectoryName(path)!);
+        Fs.CreateSymlink(path, need.Entry.SymlinkTarget);
+        Commit(WithVersion(need.Entry, need.Version), Fs.Stat(path)?.Inode ?? 0);
+        return true;
+    }
+
+    private bool ApplyDelete(Need need)
+    {
+        var path = _folder.PathOf(need.Entry.Name);
+        var stat = Fs.Stat(path);
+        if (stat is { Kind: FileKind.Directory })
+        {
+            if (!Fs.DeleteEmptyDirectory(path))
+            {
+                _logger.LogWarning("Folder {Folder}: directory {Name} was deleted elsewhere but holds files not in the index here; kept", _folder.Id, need.Entry.Name);
+                return false;
+            }
+        }
+        else if (stat is not null)
+        {
+            Fs.DeleteFile(path);
+        }
+
+        Commit(WithVersion(need.Entry, need.Version), 0);
+        return true;
+    }
+
+    private async Task<bool> ApplyFileAsync(Need need, Dictionary<string, Need> deletes, HashSet<string> done, CancellationToken ct)
+    {
+        var entry = need.Entry;
+        var name = entry.Name;
+        var path = _folder.PathOf(name);
+        var local = need.Local is { Entry.Deleted: false } live ? live : null;
+        if (local is { Entry.Type: FileType.Directory })
+        {
+            _logger.LogWarning("Folder {Folder}: {Name} is a directory here and a file there; kept", _folder.Id, name);
+            return false;
+        }
+
+        if (local is not null && ConflictRule.SameContent(local.Entry, entry))
+        {
+            // The content is already here (a merge elsewhere, or only metadata changed).
+            Fs.SetMode(path, entry.Mode);
+            Fs.SetModified(path, entry.ModifiedNs);
+            Commit(WithVersion(entry, need.Version), Fs.Stat(path)?.Inode ?? 0);
+            return true;
+        }
+
+        var directory = Path.GetDirectoryName(path)!;
+        Fs.CreateDirectory(directory);
+        if (!need.Conflict && TryMoveFromDelete(need, path, deletes, done))
+        {
+            return true;
+        }
+
+        var temp = Path.Combine(directory, EngineFiles.TemporaryFor(Path.GetFileName(path)));
+        await AssembleAsync(need, temp, ct).ConfigureAwait(false);
+        await VerifyAsync(entry.Manifest, temp, ct).ConfigureAwait(false);
+        Fs.SetMode(temp, entry.Mode);
+        Fs.SetModified(temp, entry.ModifiedNs);
+
+        // Last look before replacing: a local edit since the last scan must not be overwritten. The
+        // temporary file stays, so the next attempt only re-verifies it.
+        if (!DiskMatchesIndex(name, need.Local))
+        {
+            _logger.LogInformation("Folder {Folder}: {Name} changed locally during the pull; rescanning before deciding", _folder.Id, name);
+            _engine.RequestScan(_folder.Id, name);
+            return false;
+        }
+
+        if (need.Conflict && local is not null)
+        {
+            KeepConflictCopy(need);
+        }
+
+        Fs.Rename(temp, path);
+        Commit(WithVersion(entry, need.Version), Fs.Stat(path)?.Inode ?? 0);
+        return true;
+    }
+
+    // A rename elsewhere arrives as a new name plus a delete of the old one. When the old file is here,
+    // unchanged, and about to be deleted anyway, moving it is the whole transfer.
+    private bool TryMoveFromDelete(Need need, string path, Dictionary<string, Need> deletes, HashSet<string> done)
+    {
+        foreach (var candidate in _engine.Store.FindLocalByFileHash(_folder.Id, need.Entry.Manifest.FileHash.Span))
+        {
+            if (candidate == need.Entry.Name || !deletes.TryGetValue(candidate, out var delete) || done.Contains(candidate) ||
+                _folder.CheckParents(candidate) is not null || !DiskMatchesIndex(candidate, delete.Local) ||
+                Fs.Stat(path) is not null)
+            {
+                continue;
+            }
+
+            var from = _folder.PathOf(candidate);
+            Fs.Rename(from, path);
+            Fs.SetMode(path, need.Entry.Mode);
+            Fs.SetModified(path, need.Entry.ModifiedNs);
+            var inode = Fs.Stat(path)?.Inode ?? 0;
+            _engine.Store.CommitLocal(_folder.Id, [(WithVersion(need.Entry, need.Version), inode), (WithVersion(delete.Entry, delete.Version), 0UL)]);
+            _folder.LocalChanged.Notify();
+            done.Add(candidate);
+            _logger.LogDebug("Folder {Folder}: {From} moved to {To} locally, nothing transferred", _folder.Id, candidate, need.Entry.Name);
+            return true;
+        }
+
+        return false;
+    }
+
+    private async Task AssembleAsync(Need need, string temp, CancellationToken ct)
+    {
+        var manifest = need.Entry.Manifest;
+        var missing = new List<(ChunkRef Chunk, long Offset)>();
+        using (var handle = Fs.OpenWrite(temp))
+        {
+            var existing = RandomAccess.GetLength(handle);
+            var buffer = ArrayPool<byte>.Shared.Rent(ChunkerParameters.FromId(manifest.ChunkerId).MaxSize);
+            try
+            {
+                long offset = 0;
+                foreach (var chunk in manifest.Chunks)
+                {
+                    var length = (int)chunk.Length;
+                    var span = buffer.AsSpan(0, length);
+                    if (offset + length <= existing && ReadExactly(handle, span, offset) && LocalChunkReader.HashMatches(span, chunk.Hash.Span))
+                    {
+                        offset += length;
+                        continue;
+                    }
+
+                    if (TryCopyLocal(chunk, span))
+                    {
+                        RandomAccess.Write(handle, span, offset);
+                    }
+                    else
+                    {
+                        missing.Add((chunk, offset));
+                    }
+
+                    offset += length;
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+
+            if (missing.Count > 0)
+            {
+                var options = new ParallelOptions { MaxDegreeOfParallelism = _engine.Options.MaxParallelRequestsPerFile, CancellationToken = ct };
+                await Parallel.ForEachAsync(missing, options, async (item, token) =>
+                {
+                    var data = await FetchAsync(need, item.Chunk, item.Offset, token).ConfigureAwait(false);
+                    RandomAccess.Write(handle, data.Span, item.Offset);
+                }).ConfigureAwait(false);
+            }
+
+            Fs.SetLength(handle, (long)manifest.Size);
+            Fs.Flush(handle);
+        }
+    }
+
+    private static bool ReadExactly(Microsoft.Win32.SafeHandles.SafeFileHandle handle, Span<byte> destination, long offset)
+    {
+        var total = 0;
+        while (total < destination.Length)
+        {
+            var read = RandomAccess.Read(handle, destination[total..], offset + total);
+            if (read == 0)
+            {
+                return false;
+            }
+
+            total += read;
+        }
+
+        return true;
+    }
+
+    private bool TryCopyLocal(ChunkRef chunk, Span<byte> destination)
+    {
+        foreach (var location in _engine.Store.FindLocalChunk(chunk.Hash.Span))
+        {
+            if (location.Length == destination.Length && _engine.TryGetFolder(location.Folder, out var folder) &&
+                LocalChunkReader.TryRead(folder, location.Name, location.Offset, destination, chunk.Hash.Span))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private async Task<ReadOnlyMemory<byte>> FetchAsync(Need need, ChunkRef chunk, long offset, CancellationToken ct)
+    {
+        var connections = _engine.ConnectionsFor(_folder.Id).Where(c => need.Holders.Contains(c.Remote)).ToList();
+        if (connections.Count == 0)
+        {
+            throw new PullException("no connected peer has this version");
+        }
+
+        // Start at a random holder so that the chunks of one file spread over the peers that have it.
+        var start = _engine.NextRandom(connections.Count);
+        for (var i = 0; i < connections.Count; i++)
+        {
+            var connection = connections[(start + i) % connections.Count];
+            try
+            {
+                var data = await connection.RequestAsync(_folder.Id, need.Entry.Name, offset, (int)chunk.Length, chunk.Hash, ct).ConfigureAwait(false);
+                if (data.Length == chunk.Length && LocalChunkReader.HashMatches(data.Span, chunk.Hash.Span))
+                {
+                    return data.Memory;
+                }
+
+                _logger.LogWarning("Folder {Folder}: {Device} sent data for {Name}@{Offset} that does not match its hash; rejected",
+                    _folder.Id, connection.Remote.Short, need.Entry.Name, offset);
+            }
+            catch (Exception ex) when (ex is ChunkUnavailableException or LinkClosedException)
+            {
+                _logger.LogDebug("Folder {Folder}: chunk {Name}@{Offset} not from {Device}: {Reason}", _folder.Id, need.Entry.Name, offset, connection.Remote.Short, ex.Message);
+            }
+        }
+
+        throw new PullException($"no peer delivered the chunk at offset {offset}");
+    }
+
+    private async Task VerifyAsync(FileManifest expected, string temp, CancellationToken ct)
+    {
+        FileManifest actual;
+        var stream = new FileStream(temp, new FileStreamOptions { Mode = FileMode.Open, Access = FileAccess.Read, Share = FileShare.ReadWrite, BufferSize = 0 });
+        await using (stream.ConfigureAwait(false))
+        {
+            actual = await ManifestBuilder.BuildAsync(stream, ChunkerParameters.FromId(expected.ChunkerId), ct).ConfigureAwait(false);
+        }
+
+        if (!actual.FileHash.Equals(expected.FileHash))
+        {
+            Fs.DeleteFile(temp);
+            throw new PullException("the assembled file does not match its whole-file hash");
+        }
+    }
+
+    private void KeepConflictCopy(Need need)
+    {
+        var local = need.Local!.Entry;
+        var name = ConflictName.For(local.Name, _engine.Time.GetUtcNow(), DeviceId.ShortOf(local.ModifiedBy));
+        var path = _folder.PathOf(local.Name);
+        var copyPath = _folder.PathOf(name);
+        Fs.Rename(path, copyPath);
+        var copy = local.Clone();
+        copy.Name = name;
+        copy.Version = VersionVector.Empty.Update(_engine.LocalDevice.ShortId).ToProto();
+        copy.ModifiedBy = _engine.LocalDevice.ShortId;
+        copy.Sequence = 0;
+        Commit(copy, Fs.Stat(copyPath)?.Inode ?? 0);
+        _logger.LogInformation("Folder {Folder}: concurrent change of {Name} kept as {Copy}", _folder.Id, local.Name, name);
+    }
+
+    // True when the disk still holds what the local index says, i.e. there is no local change the
+    // scanner has not seen yet.
+    private bool DiskMatchesIndex(string name, StoredFile? local)
+    {
+        var stat = Fs.Stat(_folder.PathOf(name));
+        if (local is null || local.Entry.Deleted)
+        {
+            return stat is null;
+        }
+
+        if (stat is not { } s)
+        {
+            return false;
+        }
+
+        return local.Entry.Type switch
+        {
+            FileType.Directory => s.Kind == FileKind.Directory,
+            FileType.Symlink => s.Kind == FileKind.Symlink,
+            _ => s.Kind == FileKind.File && (ulong)s.Size == local.Entry.Size && s.ModifiedNs == local.Entry.ModifiedNs &&
+                 (local.Inode == 0 || s.Inode == 0 || s.Inode == local.Inode),
+        };
+    }
+
+    private static FileEntry WithVersion(FileEntry entry, VersionVector version)
+    {
+        var copy = entry.Clone();
+        copy.Version = version.ToProto();
+        return copy;
+    }
+
+    private void Commit(FileEntry entry, ulong inode)
+    {
+        _engine.Store.CommitLocal(_folder.Id, [(entry, inode)]);
+        _folder.LocalChanged.Notify();
+    }
+}

@@ -1,0 +1,96 @@
+using Mesh.Peer.Identity;
+using Mesh.Peer.Index;
+using Mesh.Proto;
+
+namespace Mesh.Peer.Sync;
+
+/// <summary>
+/// Works out, from what connected peers announced and the local index, which names this device needs
+/// and how: per name the global winner (a dominating version, or between concurrent ones the
+/// <see cref="ConflictRule"/> winner), compared with the local version.
+/// </summary>
+internal static class NeedPlanner
+{
+    /// <summary>
+    /// The needs, in the order to apply them: index-only changes, directories (parents first), files
+    /// and symlinks, then deletes (children first) — files before deletes so a rename can move the
+    /// old file instead of copying it.
+    /// </summary>
+    public static List<Need> Plan(IndexStore store, string folder, IReadOnlyList<(DeviceId Device, FileEntry Entry)> announced)
+    {
+        var needs = new List<Need>();
+        foreach (var group in announced.GroupBy(a => a.Entry.Name, StringComparer.Ordinal))
+        {
+            FileEntry? best = null;
+            var bestVersion = VersionVector.Empty;
+            var holders = new List<DeviceId>();
+            foreach (var (device, entry) in group)
+            {
+                var version = VersionVector.FromProto(entry.Version);
+                if (best is null)
+                {
+                    (best, bestVersion) = (entry, version);
+                    holders.Add(device);
+                    continue;
+                }
+
+                switch (version.Compare(bestVersion))
+                {
+                    case VersionOrdering.Equal:
+                        holders.Add(device);
+                        break;
+                    case VersionOrdering.Greater:
+                    case VersionOrdering.Concurrent when ConflictRule.Wins(entry, best):
+                        (best, bestVersion) = (entry, version);
+                        holders = [device];
+                        break;
+                }
+            }
+
+            if (best is null)
+            {
+                continue;
+            }
+
+            var local = store.GetLocal(folder, group.Key);
+            if (local is null)
+            {
+                needs.Add(new Need(best.Deleted ? NeedKind.RecordOnly : KindOf(best), best, bestVersion, holders, null, false));
+                continue;
+            }
+
+            var localVersion = VersionVector.FromProto(local.Entry.Version);
+            switch (bestVersion.Compare(localVersion))
+            {
+                case VersionOrdering.Greater:
+                    needs.Add(new Need(KindFor(best, local), best, bestVersion, holders, local, false));
+                    break;
+                case VersionOrdering.Concurrent when ConflictRule.SameContent(best, local.Entry):
+                    needs.Add(new Need(NeedKind.RecordOnly, local.Entry, bestVersion.Merge(localVersion), holders, local, false));
+                    break;
+                case VersionOrdering.Concurrent when ConflictRule.Wins(best, local.Entry):
+                    var keepCopy = !local.Entry.Deleted && !best.Deleted;
+                    needs.Add(new Need(KindFor(best, local), best, bestVersion.Merge(localVersion), holders, local, keepCopy));
+                    break;
+            }
+        }
+
+        return needs.OrderBy(Rank).ThenBy(n => n.Kind == NeedKind.Delete ? string.Empty : n.Entry.Name, StringComparer.Ordinal)
+            .ThenByDescending(n => n.Kind == NeedKind.Delete ? n.Entry.Name : string.Empty, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    private static NeedKind KindFor(FileEntry best, StoredFile local) =>
+        best.Deleted ? (local.Entry.Deleted ? NeedKind.RecordOnly : NeedKind.Delete) : KindOf(best);
+
+    private static NeedKind KindOf(FileEntry entry) =>
+        entry.Deleted ? NeedKind.Delete : entry.Type == FileType.Directory ? NeedKind.Directory : NeedKind.File;
+
+    private static int Rank(Need need) => need.Kind switch
+    {
+        NeedKind.RecordOnly => 0,
+        NeedKind.Directory => 1,
+        NeedKind.File => 2,
+        _ => 3,
+    };
+}

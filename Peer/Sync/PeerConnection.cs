@@ -1,0 +1,467 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using Google.Protobuf;
+using Mesh.Peer.Identity;
+using Mesh.Peer.Index;
+using Mesh.Proto;
+using Microsoft.Extensions.Logging;
+
+namespace Mesh.Peer.Sync;
+
+/// <summary>
+/// The engine's side of one link: says Hello, sends the local index (all of it, or only what the peer
+/// has not confirmed), stores the peer's index, answers its chunk requests and carries ours. A
+/// malformed message closes the link with a logged reason; unknown message kinds are skipped.
+/// </summary>
+internal sealed class PeerConnection
+{
+    private const int MaxConcurrentServes = 16;
+
+    private readonly SyncEngine _engine;
+    private readonly ILink _link;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly SemaphoreSlim _serveSlots = new(MaxConcurrentServes, MaxConcurrentServes);
+    private readonly ConcurrentDictionary<ulong, TaskCompletionSource<Response>> _pending = new();
+    private readonly ByteBudget _budget;
+    private readonly HashSet<string> _fullIndexSeen = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stop = new();
+    private HashSet<string> _shared = new(StringComparer.Ordinal);
+    private ulong _nextRequestId;
+
+    /// <summary>Creates the connection; <see cref="RunAsync"/> drives it.</summary>
+    public PeerConnection(SyncEngine engine, ILink link, ILogger logger)
+    {
+        _engine = engine;
+        _link = link;
+        _logger = logger;
+        _budget = new ByteBudget(engine.Options.MaxInFlightBytesPerLink);
+    }
+
+    /// <summary>The device at the other end.</summary>
+    public DeviceId Remote => _link.RemoteDevice;
+
+    /// <summary>The link, for its path and byte counters.</summary>
+    public ILink Link => _link;
+
+    /// <summary>True once Hello was exchanged and until the link ends.</summary>
+    public bool IsReady { get; private set; }
+
+    /// <summary>True when the folder is shared on this link.</summary>
+    public bool Shares(string folder) => IsReady && _shared.Contains(folder);
+
+    /// <summary>Runs the connection until the link closes or fails, or <paramref name="ct"/> fires.</summary>
+    public async Task RunAsync(CancellationToken ct)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _stop.Token);
+        var token = linked.Token;
+        var senders = new List<Task>();
+        var reason = "link closed by peer";
+        try
+        {
+            await SendAsync(new SyncEnvelope { Hello = BuildHello() }, token).ConfigureAwait(false);
+            var hello = await ReceiveHelloAsync(token).ConfigureAwait(false);
+            if (hello is null)
+            {
+                return;
+            }
+
+            var starts = new List<(SyncFolder Folder, ulong From, bool Full)>();
+            var shared = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var theirs in hello.Folders)
+            {
+                if (!_engine.TryGetFolder(theirs.Id, out var folder) || !shared.Add(theirs.Id))
+                {
+                    continue;
+                }
+
+                var mine = _engine.Store.GetFolder(folder.Id);
+                var delta = theirs.PeerIndexId == mine.IndexId && theirs.PeerMaxSequence <= mine.MaxSequence;
+                starts.Add((folder, delta ? theirs.PeerMaxSequence : 0, !delta));
+            }
+
+            _shared = shared;
+            IsReady = true;
+            _logger.LogInformation("Link to {Device} ready over {Path}; sharing {Folders}", Remote.Short, _link.PathName, string.Join(",", shared));
+            foreach (var (folder, from, full) in starts)
+            {
+                senders.Add(Task.Run(() => SendIndexAsync(folder, from, full, token), token));
+                folder.PullWanted.Notify();
+            }
+
+            reason = await ReceiveLoopAsync(token).ConfigureAwait(false);
+        }
+        catch (LinkClosedException ex)
+        {
+            reason = ex.Message;
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            reason = ct.IsCancellationRequested ? "engine stopping" : "connection stopped";
+        }
+        finally
+        {
+            IsReady = false;
+            await _stop.CancelAsync().ConfigureAwait(false);
+            foreach (var pending in _pending.Values)
+            {
+                pending.TrySetException(new LinkClosedException("The link ended."));
+            }
+
+            try
+            {
+                await Task.WhenAll(senders).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or LinkClosedException)
+            {
+                // Senders end with the link; their errors say nothing new.
+            }
+
+            await _link.CloseAsync().ConfigureAwait(false);
+            _logger.LogInformation("Link to {Device} ended: {Reason}", Remote.Short, reason);
+            foreach (var id in _shared)
+            {
+                if (_engine.TryGetFolder(id, out var folder))
+                {
+                    folder.PullWanted.Notify();
+                }
+            }
+        }
+    }
+
+    /// <summary>Stops the connection (another link to the same device replaced it, or the engine stops).</summary>
+    public void Stop() => _stop.Cancel();
+
+    /// <summary>Asks the peer for one chunk; the bytes are not yet verified.</summary>
+    /// <exception cref="ChunkUnavailableException">The peer answered with an error or did not answer in time.</exception>
+    /// <exception cref="LinkClosedException">The link ended.</exception>
+    public async Task<ByteString> RequestAsync(string folder, string name, long offset, int size, ByteString hash, CancellationToken ct)
+    {
+        await _budget.AcquireAsync(size, ct).ConfigureAwait(false);
+        var id = Interlocked.Increment(ref _nextRequestId);
+        var answer = new TaskCompletionSource<Response>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pending[id] = answer;
+        try
+        {
+            if (!IsReady)
+            {
+                throw new LinkClosedException("The link is not ready.");
+            }
+
+            var request = new Request { Id = id, Folder = folder, Name = name, Offset = (ulong)offset, Size = (uint)size, Hash = hash };
+            await SendAsync(new SyncEnvelope { Request = request }, ct).ConfigureAwait(false);
+            Response response;
+            try
+            {
+                response = await answer.Task.WaitAsync(_engine.Options.RequestTimeout, _engine.Time, ct).ConfigureAwait(false);
+            }
+            catch (TimeoutException ex)
+            {
+                throw new ChunkUnavailableException($"no answer from {Remote.Short} within {_engine.Options.RequestTimeout}", ex);
+            }
+
+            if (response.Code != ErrorCode.None)
+            {
+                throw new ChunkUnavailableException(response.Code);
+            }
+
+            return response.Data;
+        }
+        finally
+        {
+            _pending.TryRemove(id, out _);
+            _budget.Release(size);
+        }
+    }
+
+    private Hello BuildHello()
+    {
+        var hello = new Hello
+        {
+            DeviceId = ByteString.CopyFrom(_engine.LocalDevice.Bytes),
+            DeviceName = _engine.Options.DeviceName,
+            ClientVersion = "mesh " + SyncProtocol.Version,
+        };
+        foreach (var folder in _engine.Folders)
+        {
+            var mine = _engine.Store.GetFolder(folder.Id);
+            var theirs = _engine.Store.GetPeerProgress(folder.Id, Remote);
+            hello.Folders.Add(new FolderHello
+            {
+                Id = folder.Id,
+                IndexId = mine.IndexId,
+                MaxSequence = mine.MaxSequence,
+                PeerIndexId = theirs.IndexId,
+                PeerMaxSequence = theirs.MaxSequence,
+            });
+        }
+
+        return hello;
+    }
+
+    private async Task<Hello?> ReceiveHelloAsync(CancellationToken ct)
+    {
+        while (true)
+        {
+            var message = await _link.ReceiveAsync(ct).ConfigureAwait(false);
+            if (message is null)
+            {
+                return null;
+            }
+
+            if (!SyncProtocol.TryDecode(message.Value.Span, out var envelope, out var error))
+            {
+                await CloseWithAsync(error!, ct).ConfigureAwait(false);
+                return null;
+            }
+
+            switch (envelope.BodyCase)
+            {
+                case SyncEnvelope.BodyOneofCase.Hello:
+                    if (!DeviceId.TryFromBytes(envelope.Hello.DeviceId.Span, out var claimed) || claimed != Remote)
+                    {
+                        await CloseWithAsync("Hello names a different device than the link authenticated", ct).ConfigureAwait(false);
+                        return null;
+                    }
+
+                    return envelope.Hello;
+                case SyncEnvelope.BodyOneofCase.None:
+                case SyncEnvelope.BodyOneofCase.Ping:
+                    continue;
+                default:
+                    await CloseWithAsync($"{envelope.BodyCase} before Hello", ct).ConfigureAwait(false);
+                    return null;
+            }
+        }
+    }
+
+    private async Task<string> ReceiveLoopAsync(CancellationToken ct)
+    {
+        while (true)
+        {
+            var message = await _link.ReceiveAsync(ct).ConfigureAwait(false);
+            if (message is null)
+            {
+                return "link closed by peer";
+            }
+
+            if (!SyncProtocol.TryDecode(message.Value.Span, out var envelope, out var error))
+            {
+                await CloseWithAsync(error!, ct).ConfigureAwait(false);
+                return error!;
+            }
+
+            switch (envelope.BodyCase)
+            {
+                case SyncEnvelope.BodyOneofCase.Index:
+                    OnIndex(envelope.Index.Folder, envelope.Index.IndexId, envelope.Index.Files, full: true);
+                    break;
+                case SyncEnvelope.BodyOneofCase.IndexUpdate:
+                    OnIndex(envelope.IndexUpdate.Folder, envelope.IndexUpdate.IndexId, envelope.IndexUpdate.Files, full: false);
+                    break;
+                case SyncEnvelope.BodyOneofCase.Request:
+                    await _serveSlots.WaitAsync(ct).ConfigureAwait(false);
+                    var request = envelope.Request;
+                    _ = Task.Run(() => ServeAsync(request, ct), ct);
+                    break;
+                case SyncEnvelope.BodyOneofCase.Response:
+                    if (_pending.TryGetValue(envelope.Response.Id, out var waiter))
+                    {
+                        waiter.TrySetResult(envelope.Response);
+                    }
+
+                    break;
+                case SyncEnvelope.BodyOneofCase.Close:
+                    return "peer closed: " + envelope.Close.Reason;
+                case SyncEnvelope.BodyOneofCase.Hello:
+                    await CloseWithAsync("second Hello", ct).ConfigureAwait(false);
+                    return "second Hello";
+                default:
+                    // Ping, or a message kind from a newer version: nothing to do.
+                    break;
+            }
+        }
+    }
+
+    private void OnIndex(string folderId, ulong indexId, IList<FileEntry> files, bool full)
+    {
+        if (!_shared.Contains(folderId) || !_engine.TryGetFolder(folderId, out var folder))
+        {
+            _logger.LogWarning("Index from {Device} for folder {Folder}, which is not shared with it; ignored", Remote.Short, folderId);
+            return;
+        }
+
+        var accepted = new List<FileEntry>(files.Count);
+        foreach (var entry in files)
+        {
+            if (EntryValidator.Check(entry) is { } problem)
+            {
+                _logger.LogWarning("Rejected entry {Name} from {Device} in {Folder}: {Reason}", entry.Name, Remote.Short, folderId, problem);
+                continue;
+            }
+
+            accepted.Add(entry);
+        }
+
+        var replace = full && _fullIndexSeen.Add(folderId);
+        _engine.Store.StoreRemote(folderId, Remote, indexId, accepted, replace);
+        folder.PullWanted.Notify();
+    }
+
+    private async Task ServeAsync(Request request, CancellationToken ct)
+    {
+        byte[]? buffer = null;
+        try
+        {
+            var response = new Response { Id = request.Id };
+            if (!_shared.Contains(request.Folder) || !_engine.TryGetFolder(request.Folder, out var folder))
+            {
+                response.Code = ErrorCode.NoSuchFolder;
+            }
+            else if (request.Size == 0 || request.Size > Mesh.Chunking.ChunkerParameters.All.Max(p => p.MaxSize) || request.Hash.Length != Mesh.Chunking.ChunkHash.Size)
+            {
+                response.Code = ErrorCode.Generic;
+            }
+            else
+            {
+                buffer = ArrayPool<byte>.Shared.Rent((int)request.Size);
+                var data = buffer.AsMemory(0, (int)request.Size);
+                if (FindChunk(folder, request, data.Span))
+                {
+                    response.Data = UnsafeByteOperations.UnsafeWrap(data);
+                }
+                else
+                {
+                    response.Code = ErrorCode.InvalidFile;
+                }
+            }
+
+            await SendAsync(new SyncEnvelope { Response = response }, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is LinkClosedException or OperationCanceledException)
+        {
+            // The link is gone; the requester retries elsewhere.
+        }
+        finally
+        {
+            if (buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+
+            _serveSlots.Release();
+        }
+    }
+
+    // The name and offset are where the requester saw the chunk; if the file changed since, the chunk
+    // may still sit in another local file of a folder shared with this peer.
+    private bool FindChunk(SyncFolder folder, Request request, Span<byte> destination)
+    {
+        if (LocalChunkReader.TryRead(folder, request.Name, (long)request.Offset, destination, request.Hash.Span))
+        {
+            return true;
+        }
+
+        foreach (var location in _engine.Store.FindLocalChunk(request.Hash.Span))
+        {
+            if (location.Length == destination.Length && _shared.Contains(location.Folder) && _engine.TryGetFolder(location.Folder, out var other) &&
+                LocalChunkReader.TryRead(other, location.Name, location.Offset, destination, request.Hash.Span))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private async Task SendIndexAsync(SyncFolder folder, ulong from, bool full, CancellationToken ct)
+    {
+        var sent = from;
+        var first = full;
+        while (!ct.IsCancellationRequested)
+        {
+            var changed = folder.LocalChanged.Next;
+            var batch = new List<FileEntry>();
+            var bytes = 0;
+            var filled = false;
+            while (!filled)
+            {
+                var more = _engine.Store.GetLocalSince(folder.Id, sent, 256);
+                foreach (var entry in more)
+                {
+                    var size = entry.CalculateSize();
+                    if (batch.Count > 0 && bytes + size > _engine.Options.IndexBatchBytes)
+                    {
+                        filled = true;
+                        break;
+                    }
+
+                    batch.Add(entry);
+                    bytes += size;
+                    sent = entry.Sequence;
+                }
+
+                filled |= more.Count < 256;
+            }
+
+            if (batch.Count == 0 && !first)
+            {
+                await changed.WaitAsync(ct).ConfigureAwait(false);
+                continue;
+            }
+
+            var indexId = _engine.Store.GetFolder(folder.Id).IndexId;
+            var envelope = new SyncEnvelope();
+            if (first)
+            {
+                envelope.Index = new Mesh.Proto.Index { Folder = folder.Id, IndexId = indexId };
+                envelope.Index.Files.AddRange(batch);
+                first = false;
+            }
+            else
+            {
+                envelope.IndexUpdate = new IndexUpdate { Folder = folder.Id, IndexId = indexId };
+                envelope.IndexUpdate.Files.AddRange(batch);
+            }
+
+            await SendAsync(envelope, ct).ConfigureAwait(false);
+        }
+    }
+
+    private async Task CloseWithAsync(string reason, CancellationToken ct)
+    {
+        _logger.LogWarning("Closing link to {Device}: {Reason}", Remote.Short, reason);
+        try
+        {
+            await SendAsync(new SyncEnvelope { Close = new Close { Reason = reason } }, ct).ConfigureAwait(false);
+        }
+        catch (LinkClosedException)
+        {
+            // Already gone.
+        }
+    }
+
+    private async Task SendAsync(SyncEnvelope envelope, CancellationToken ct)
+    {
+        envelope.Version = SyncProtocol.Version;
+        var size = envelope.CalculateSize();
+        var buffer = ArrayPool<byte>.Shared.Rent(size);
+        try
+        {
+            envelope.WriteTo(buffer.AsSpan(0, size));
+            await _sendLock.WaitAsync(ct).ConfigureAwait(false);
+            try
+            {
+                await _link.SendAsync(buffer.AsMemory(0, size), ct).ConfigureAwait(false);
+            }
+            finally
+            {
+                _sendLock.Release();
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}

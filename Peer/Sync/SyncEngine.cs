@@ -1,0 +1,305 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
+using Mesh.Peer.Files;
+using Mesh.Peer.Identity;
+using Mesh.Peer.Index;
+using Mesh.Peer.Scanning;
+using Mesh.Proto;
+using Microsoft.Extensions.Logging;
+
+namespace Mesh.Peer.Sync;
+
+/// <summary>
+/// The sync engine of one device: its folders (each with a scanner, a puller, a rescan queue and
+/// optionally a watcher), its index, and its links to peers. It knows nothing about sockets: whoever
+/// makes a link (in-memory pair, TLS over TCP, a data channel) hands it to <see cref="RunLinkAsync"/>.
+/// </summary>
+internal sealed class SyncEngine : IAsyncDisposable
+{
+    private readonly Dictionary<string, FolderRuntime> _folders = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<DeviceId, PeerConnection> _connections = new();
+    private readonly ILoggerFactory _loggers;
+    private readonly ILogger _logger;
+    private readonly Random _random;
+    private readonly Lock _randomGate = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<Task> _loops = [];
+    private bool _started;
+
+    /// <summary>Creates an engine; add folders, then <see cref="Start"/>.</summary>
+    public SyncEngine(DeviceId localDevice, IndexStore store, SyncEngineOptions options, TimeProvider time, Random random, ILoggerFactory loggers, IFileSystem? fileSystem = null)
+    {
+        LocalDevice = localDevice;
+        Store = store;
+        Options = options;
+        Time = time;
+        _random = random;
+        _loggers = loggers;
+        _logger = loggers.CreateLogger("Mesh.Sync");
+        FileSystem = fileSystem ?? new LocalFileSystem();
+    }
+
+    /// <summary>This device.</summary>
+    public DeviceId LocalDevice { get; }
+
+    /// <summary>The index.</summary>
+    public IndexStore Store { get; }
+
+    /// <summary>The tunables.</summary>
+    public SyncEngineOptions Options { get; }
+
+    /// <summary>The clock.</summary>
+    public TimeProvider Time { get; }
+
+    /// <summary>The file system the folders live on.</summary>
+    public IFileSystem FileSystem { get; }
+
+    /// <summary>The folders.</summary>
+    public IReadOnlyCollection<SyncFolder> Folders => _folders.Values.Select(f => f.Folder).ToList();
+
+    /// <summary>Ready connections, by device.</summary>
+    public IReadOnlyCollection<PeerConnection> Connections => _connections.Values.Where(c => c.IsReady).ToList();
+
+    /// <summary>Adds a folder (before <see cref="Start"/>); creates its index generation the first time.</summary>
+    public void AddFolder(FolderOptions options)
+    {
+        if (_started)
+        {
+            throw new InvalidOperationException("Folders are added before the engine starts.");
+        }
+
+        var folder = new SyncFolder(options, FileSystem);
+        ulong indexId;
+        lock (_randomGate)
+        {
+            indexId = (ulong)_random.NextInt64(1, long.MaxValue);
+        }
+
+        Store.EnsureFolder(options.Id, indexId);
+        var logger = _loggers.CreateLogger("Mesh.Sync.Folder");
+        _folders.Add(options.Id, new FolderRuntime(
+            folder,
+            new FolderScanner(folder, Store, LocalDevice, Options, Time, logger),
+            new FolderPuller(this, folder, logger),
+            new ScanQueue()));
+    }
+
+    /// <summary>Starts pulling, queued and periodic rescans and, if enabled, watching.</summary>
+    public void Start()
+    {
+        _started = true;
+        var ct = _stop.Token;
+        foreach (var runtime in _folders.Values)
+        {
+            _loops.Add(Task.Run(() => runtime.Puller.RunAsync(ct), ct));
+            _loops.Add(Task.Run(() => ScanLoopAsync(runtime, ct), ct));
+            _loops.Add(Task.Run(() => PeriodicLoopAsync(runtime, ct), ct));
+            if (Options.Watch)
+            {
+                runtime.Watcher = new FolderWatcher(runtime.Folder, path => RequestScan(runtime.Folder.Id, path), Options.WatchDebounce, Time, _loggers.CreateLogger("Mesh.Sync.Watcher"));
+            }
+        }
+    }
+
+    /// <summary>Finds a folder by ID.</summary>
+    public bool TryGetFolder(string id, [NotNullWhen(true)] out SyncFolder? folder)
+    {
+        if (_folders.TryGetValue(id, out var runtime))
+        {
+            folder = runtime.Folder;
+            return true;
+        }
+
+        folder = null;
+        return false;
+    }
+
+    /// <summary>The status of a folder.</summary>
+    public FolderStatus GetStatus(string folderId) => _folders[folderId].Folder.Status;
+
+    /// <summary>Scans a folder (or a path in it) now and returns when the changes are in the index.</summary>
+    public async Task<ScanResult> ScanAsync(string folderId, string? subPath = null, IProgress<ScanProgress>? progress = null, CancellationToken ct = default)
+    {
+        var runtime = _folders[folderId];
+        await runtime.Folder.Gate.WaitAsync(ct).ConfigureAwait(false);
+        var previous = runtime.Folder.Status;
+        runtime.Folder.Status = previous with { State = FolderState.Scanning };
+        try
+        {
+            return await runtime.Scanner.ScanAsync(subPath, progress, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            runtime.Folder.Status = runtime.Folder.Status.State == FolderState.Scanning ? previous : runtime.Folder.Status;
+            runtime.Folder.Gate.Release();
+            runtime.Folder.PullWanted.Notify();
+        }
+    }
+
+    /// <summary>Queues a rescan of a path (or the whole folder when null); it runs in the background.</summary>
+    public void RequestScan(string folderId, string? path)
+    {
+        if (_folders.TryGetValue(folderId, out var runtime))
+        {
+            runtime.Queue.Add(path);
+        }
+    }
+
+    /// <summary>
+    /// Runs the sync protocol over <paramref name="link"/> until it ends. A newer link to the same
+    /// device replaces an older one.
+    /// </summary>
+    public async Task RunLinkAsync(ILink link, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(link);
+        var connection = new PeerConnection(this, link, _loggers.CreateLogger("Mesh.Sync.Link"));
+        if (_connections.TryGetValue(link.RemoteDevice, out var older))
+        {
+            older.Stop();
+        }
+
+        _connections[link.RemoteDevice] = connection;
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _stop.Token);
+        try
+        {
+            await connection.RunAsync(linked.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            _connections.TryRemove(new KeyValuePair<DeviceId, PeerConnection>(link.RemoteDevice, connection));
+        }
+    }
+
+    /// <summary>Ready connections that share <paramref name="folderId"/>.</summary>
+    public List<PeerConnection> ConnectionsFor(string folderId) =>
+        _connections.Values.Where(c => c.Shares(folderId)).ToList();
+
+    /// <summary>A random integer in [0, <paramref name="max"/>) from the injected source.</summary>
+    public int NextRandom(int max)
+    {
+        lock (_randomGate)
+        {
+            return _random.Next(max);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        foreach (var connection in _connections.Values)
+        {
+            connection.Stop();
+        }
+
+        try
+        {
+            await Task.WhenAll(_loops).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+
+        foreach (var runtime in _folders.Values)
+        {
+            runtime.Watcher?.Dispose();
+            runtime.Folder.Dispose();
+        }
+
+        _stop.Dispose();
+    }
+
+    private async Task ScanLoopAsync(FolderRuntime runtime, CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            IReadOnlyList<string?> work;
+            try
+            {
+                work = await runtime.Queue.TakeAsync(ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            foreach (var path in work)
+            {
+                try
+                {
+                    await ScanAsync(runtime.Folder.Id, ScopeFor(runtime.Folder.Id, path), null, ct).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    _logger.LogWarning("Scan of {Folder}/{Path} failed: {Reason}", runtime.Folder.Id, path ?? string.Empty, ex.Message);
+                }
+            }
+        }
+    }
+
+    // A path whose parent directory the index does not know yet is scanned from the nearest known
+    // ancestor, so new directories are recorded along with what is in them.
+    private string? ScopeFor(string folderId, string? path)
+    {
+        while (path is not null)
+        {
+            var slash = path.LastIndexOf('/');
+            if (slash < 0)
+            {
+                return path;
+            }
+
+            var parent = path[..slash];
+            if (Store.GetLocal(folderId, parent) is { Entry: { Deleted: false, Type: FileType.Directory } })
+            {
+                return path;
+            }
+
+            path = parent;
+        }
+
+        return null;
+    }
+
+    private async Task PeriodicLoopAsync(FolderRuntime runtime, CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(Options.FullRescanInterval, Time, ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            var cutoff = (Time.GetUtcNow() - Options.TombstoneLifetime - DateTimeOffset.UnixEpoch).Ticks * 100;
+            var expired = Store.ExpireTombstones(runtime.Folder.Id, cutoff);
+            if (expired > 0)
+            {
+                _logger.LogInformation("Folder {Folder}: forgot {Count} deletes older than {Lifetime}", runtime.Folder.Id, expired, Options.TombstoneLifetime);
+            }
+
+            RequestScan(runtime.Folder.Id, null);
+        }
+    }
+
+    private sealed class FolderRuntime(SyncFolder folder, FolderScanner scanner, FolderPuller puller, ScanQueue queue)
+    {
+        public SyncFolder Folder { get; } = folder;
+
+        public FolderScanner Scanner { get; } = scanner;
+
+        public FolderPuller Puller { get; } = puller;
+
+        public ScanQueue Queue { get; } = queue;
+
+        public FolderWatcher? Watcher { get; set; }
+    }
+}

@@ -1,0 +1,38 @@
+namespace Mesh.Peer.Sync;
+
+/// <summary>Tunables of a <see cref="SyncEngine"/>; the defaults suit a daemon, tests shorten the intervals.</summary>
+internal sealed record SyncEngineOptions
+{
+    /// <summary>Name announced in Hello.</summary>
+    public string DeviceName { get; init; } = Environment.MachineName;
+
+    /// <summary>Chunk bytes requested but not yet received, per link.</summary>
+    public long MaxInFlightBytesPerLink { get; init; } = 16 * 1024 * 1024;
+
+    /// <summary>Chunk requests of one file in flight at once, over all links.</summary>
+    public int MaxParallelRequestsPerFile { get; init; } = 32;
+
+    /// <summary>Target size of one Index/IndexUpdate message.</summary>
+    public int IndexBatchBytes { get; init; } = 512 * 1024;
+
+    /// <summary>How long to wait for a chunk before asking another peer.</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Pause before retrying a pull that failed (peer gone, disk full).</summary>
+    public TimeSpan PullRetryInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Safety-net full rescan, also covering whatever the watcher cannot watch.</summary>
+    public TimeSpan FullRescanInterval { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>Quiet time after a file-system event before the touched paths are rescanned.</summary>
+    public TimeSpan WatchDebounce { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Whether to watch folders with FileSystemWatcher (off in tests that scan explicitly).</summary>
+    public bool Watch { get; init; } = true;
+
+    /// <summary>How long a delete is remembered and announced before it is forgotten.</summary>
+    public TimeSpan TombstoneLifetime { get; init; } = TimeSpan.FromDays(180);
+
+    /// <summary>How often a file that keeps changing while it is hashed is retried within one scan.</summary>
+    public int MaxHashAttempts { get; init; } = 3;
+}
