@@ -20,8 +20,15 @@ public sealed class ChunkerParameters
         new(3, 64 * 1024, 256 * 1024, 1024 * 1024),
     ];
 
-    private ChunkerParameters(uint id, int minSize, int averageSize, int maxSize)
+    /// <summary>Creates a parameter set; only the fixed sets above travel in manifests, others serve tests and measurements.</summary>
+    internal ChunkerParameters(uint id, int minSize, int averageSize, int maxSize)
     {
+        // The Gear window is 64 bytes and the masks need log2(average) ± 2 bits of a 64-bit fingerprint.
+        if (minSize < 64 || averageSize <= minSize || maxSize <= averageSize || !BitOperations.IsPow2(averageSize) || averageSize > 1 << 30)
+        {
+            throw new ArgumentOutOfRangeException(nameof(averageSize), $"invalid chunk sizes min {minSize}, avg {averageSize}, max {maxSize}");
+        }
+
         Id = id;
         MinSize = minSize;
         AverageSize = averageSize;

@@ -1,0 +1,123 @@
+namespace Mesh.Chunking.Tests;
+
+public sealed class ChunkerTests
+{
+    private static readonly ChunkerParameters Small = new(900, 256, 1024, 4096);
+
+    public static TheoryData<uint> ParameterIds() => [.. ChunkerParameters.All.Select(p => p.Id)];
+
+    [Fact]
+    public void Empty_input_has_no_chunks()
+    {
+        Assert.Empty(Chunker.ChunkLengths([], ChunkerParameters.Default));
+        Assert.Equal(0, Chunker.NextChunkLength([], ChunkerParameters.Default, isFinal: true));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(100)]
+    [InlineData(16 * 1024 - 1)]
+    [InlineData(16 * 1024)]
+    public void Input_no_longer_than_the_minimum_is_one_chunk(int length)
+    {
+        var data = TestData.Random(length, 11);
+        Assert.Equal([length], Chunker.ChunkLengths(data, ChunkerParameters.Default));
+    }
+
+    [Theory]
+    [InlineData(1, 0)]
+    [InlineData(3, 0)]
+    [InlineData(3, 1)]
+    [InlineData(3, -1)]
+    public void Constant_input_is_cut_at_exact_multiples_of_the_maximum(int multiple, int extra)
+    {
+        // A run of one byte value never matches the mask, so every cut is forced at MaxSize.
+        var parameters = ChunkerParameters.Default;
+        var data = new byte[(multiple * parameters.MaxSize) + extra];
+        var lengths = Chunker.ChunkLengths(data, parameters);
+
+        var expected = Enumerable.Repeat(parameters.MaxSize, data.Length / parameters.MaxSize).ToList();
+        if (data.Length % parameters.MaxSize != 0)
+        {
+            expected.Add(data.Length % parameters.MaxSize);
+        }
+
+        Assert.Equal(expected, lengths);
+    }
+
+    [Theory]
+    [MemberData(nameof(ParameterIds))]
+    public void Every_chunk_but_the_last_is_within_min_and_max(uint id)
+    {
+        var parameters = ChunkerParameters.FromId(id);
+        var data = TestData.Random(12 * 1024 * 1024, 5 + id);
+        var lengths = Chunker.ChunkLengths(data, parameters);
+
+        Assert.Equal(data.Length, lengths.Sum());
+        Assert.All(lengths.Take(lengths.Count - 1), length => Assert.InRange(length, parameters.MinSize, parameters.MaxSize));
+        Assert.InRange(lengths[^1], 1, parameters.MaxSize);
+    }
+
+    [Theory]
+    [MemberData(nameof(ParameterIds))]
+    public void Mean_chunk_size_on_random_data_is_near_the_average(uint id)
+    {
+        var parameters = ChunkerParameters.FromId(id);
+        var data = TestData.Random(32 * 1024 * 1024, 77);
+        var mean = data.Length / (double)Chunker.ChunkLengths(data, parameters).Count;
+
+        // Normalized chunking with min = avg/4 lands a little above the average (measured ~1.13x).
+        Assert.InRange(mean, parameters.AverageSize * 0.9, parameters.AverageSize * 1.4);
+    }
+
+    [Theory]
+    [InlineData(1u, 1)]
+    [InlineData(2u, 2)]
+    [InlineData(3u, 3)]
+    [InlineData(900u, 4)]
+    public void Cuts_match_the_plain_reference_definition_on_random_data(uint id, ulong seed)
+    {
+        var parameters = id == Small.Id ? Small : ChunkerParameters.FromId(id);
+        var data = TestData.Random(6 * 1024 * 1024, seed);
+        Assert.Equal(ReferenceChunker.ChunkLengths(data, parameters), Chunker.ChunkLengths(data, parameters));
+    }
+
+    [Fact]
+    public void Cuts_match_the_reference_on_low_entropy_data()
+    {
+        // Text-like input with few distinct bytes exercises long runs without cuts and forced maxima.
+        var data = new byte[3 * 1024 * 1024];
+        var state = 99UL;
+        for (var i = 0; i < data.Length; i++)
+        {
+            data[i] = (byte)"aaaab \n"[(int)(TestData.Next(ref state) % 7)];
+        }
+
+        Assert.Equal(ReferenceChunker.ChunkLengths(data, Small), Chunker.ChunkLengths(data, Small));
+        Assert.Equal(ReferenceChunker.ChunkLengths(data, ChunkerParameters.Default), Chunker.ChunkLengths(data, ChunkerParameters.Default));
+    }
+
+    [Fact]
+    public void Undecidable_input_that_is_not_final_asks_for_more()
+    {
+        var parameters = ChunkerParameters.Default;
+        var data = new byte[parameters.MaxSize - 1];
+        Assert.Equal(0, Chunker.NextChunkLength(data, parameters, isFinal: false));
+        Assert.Equal(data.Length, Chunker.NextChunkLength(data, parameters, isFinal: true));
+        Assert.Equal(0, Chunker.NextChunkLength(data.AsSpan(0, 10), parameters, isFinal: false));
+    }
+
+    [Fact]
+    public void A_cut_found_in_partial_input_is_the_same_as_with_all_input()
+    {
+        var data = TestData.Random(4 * 1024 * 1024, 8);
+        var first = Chunker.ChunkLengths(data, ChunkerParameters.Default)[0];
+        Assert.Equal(first, Chunker.NextChunkLength(data.AsSpan(0, first), ChunkerParameters.Default, isFinal: false));
+    }
+
+    [Fact]
+    public void Null_parameters_are_rejected()
+    {
+        Assert.Throws<ArgumentNullException>(() => Chunker.NextChunkLength([1, 2, 3], null!, isFinal: true));
+    }
+}

@@ -1,0 +1,106 @@
+using Mesh.Proto;
+
+namespace Mesh.Chunking.Tests;
+
+public sealed class ManifestBuilderTests
+{
+    private const int BlockSize = 300_000;
+
+    public static TheoryData<int> Sizes() =>
+    [
+        0, 1, 16 * 1024 - 1, BlockSize - 1, BlockSize, BlockSize + 1, 3 * BlockSize, (3 * BlockSize) + 17,
+        262_144 * 4, 5_000_000,
+    ];
+
+    [Theory]
+    [MemberData(nameof(Sizes))]
+    public async Task Pipeline_equals_the_single_thread_build(int size)
+    {
+        // A small block size puts many block seams (and carried tails) into a few MB of input.
+        var data = TestData.Random(size, (ulong)size + 1);
+        var expected = ManifestBuilder.Build(data, ChunkerParameters.Default);
+        var actual = await ManifestPipeline.RunAsync(new PieceStream(data, 70_000, 9), ChunkerParameters.Default, BlockSize, CancellationToken.None);
+        Assert.Equal(expected, actual);
+        ManifestValidator.Validate(actual);
+    }
+
+    [Fact]
+    public async Task Chunks_are_the_blake3_hashes_of_the_content_defined_pieces_in_order()
+    {
+        var data = TestData.Random(9 * 1024 * 1024, 31);
+        var manifest = await ManifestBuilder.BuildAsync(new MemoryStream(data), ChunkerParameters.Default, CancellationToken.None);
+
+        Assert.Equal((ulong)data.Length, manifest.Size);
+        Assert.Equal(ChunkerParameters.Default.Id, manifest.ChunkerId);
+        Assert.Equal(Chunker.ChunkLengths(data, ChunkerParameters.Default), manifest.Chunks.Select(c => (int)c.Length));
+        var offset = 0;
+        foreach (var chunk in manifest.Chunks)
+        {
+            Assert.Equal(ChunkHash.Compute(data.AsSpan(offset, (int)chunk.Length)).ToArray(), chunk.Hash.ToByteArray());
+            offset += (int)chunk.Length;
+        }
+    }
+
+    [Fact]
+    public async Task File_path_build_uses_the_default_parameters()
+    {
+        var data = TestData.Random(2_500_000, 32);
+        var path = Path.Combine(Path.GetTempPath(), $"mesh-chunk-{Guid.NewGuid():N}");
+        await File.WriteAllBytesAsync(path, data);
+        try
+        {
+            var manifest = await ManifestBuilder.BuildAsync(path, CancellationToken.None);
+            Assert.Equal(ManifestBuilder.Build(data, ChunkerParameters.Default), manifest);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task Empty_input_has_no_chunks_and_a_valid_manifest()
+    {
+        var manifest = await ManifestBuilder.BuildAsync(new MemoryStream(), ChunkerParameters.Default, CancellationToken.None);
+        Assert.Empty(manifest.Chunks);
+        Assert.Equal(0UL, manifest.Size);
+        Assert.Equal(32, manifest.FileHash.Length);
+        ManifestValidator.Validate(manifest);
+    }
+
+    [Fact]
+    public async Task File_hash_changes_with_content_and_with_parameter_set()
+    {
+        var data = TestData.Random(1_000_000, 33);
+        var a = ManifestBuilder.Build(data, ChunkerParameters.FromId(1));
+        var b = ManifestBuilder.Build(data, ChunkerParameters.FromId(2));
+        data[999_999] ^= 0x80;
+        var c = await ManifestBuilder.BuildAsync(new MemoryStream(data), ChunkerParameters.FromId(1), CancellationToken.None);
+        Assert.NotEqual(a.FileHash, b.FileHash);
+        Assert.NotEqual(a.FileHash, c.FileHash);
+    }
+
+    [Fact]
+    public async Task Missing_file_throws_file_not_found()
+    {
+        await Assert.ThrowsAsync<FileNotFoundException>(() => ManifestBuilder.BuildAsync(Path.Combine(Path.GetTempPath(), "mesh-no-such-file-" + Guid.NewGuid().ToString("N")), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Cancellation_stops_the_build()
+    {
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            ManifestBuilder.BuildAsync(new MemoryStream(TestData.Random(10_000_000, 1)), ChunkerParameters.Default, cancelled.Token));
+    }
+
+    [Fact]
+    public async Task Manifest_survives_protobuf_round_trip()
+    {
+        var manifest = await ManifestBuilder.BuildAsync(new MemoryStream(TestData.Random(700_000, 34)), ChunkerParameters.Default, CancellationToken.None);
+        var parsed = FileManifest.Parser.ParseFrom(Google.Protobuf.MessageExtensions.ToByteArray(manifest));
+        Assert.Equal(manifest, parsed);
+        ManifestValidator.Validate(parsed);
+    }
+}
