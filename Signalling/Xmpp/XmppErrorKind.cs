@@ -27,6 +27,9 @@ public enum XmppErrorKind
     /// <summary>The server does not offer something we require (e.g. TLS, a usable SASL mechanism).</summary>
     Unsupported,
 
+    /// <summary>The other entity answered a request with a stanza error; <see cref="XmppException.Condition"/> names it.</summary>
+    StanzaError,
+
     /// <summary>The client is not connected.</summary>
     NotConnected,
 }

@@ -30,4 +30,7 @@ public sealed class XmppException : Exception
 
     /// <summary>What went wrong, for the caller's retry decision.</summary>
     public XmppErrorKind Kind { get; }
+
+    /// <summary>The defined condition the server named (stream error, SASL failure or stanza error), if any.</summary>
+    public string? Condition { get; init; }
 }

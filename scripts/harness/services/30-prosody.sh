@@ -31,13 +31,14 @@ turn_external_secret = "${MESH_TEST_TURN_SECRET:-unset}"
 turn_external_host = "127.0.0.1"
 turn_external_port = ${MESH_TEST_TURN_PORT:-3478}
 turn_external_ttl = 86400
+-- Port options are global in Prosody; inside the Component block they are ignored (it would listen on 5000).
+proxy65_ports = { $proxy_port }
+proxy65_interfaces = { "127.0.0.1" }
 
 VirtualHost "$MESH_TEST_DOMAIN"
   ssl = { certificate = "$dir/server.pem"; key = "$dir/server.key" }
 
 Component "proxy.$MESH_TEST_DOMAIN" "proxy65"
-  proxy65_ports = { $proxy_port }
-  proxy65_interfaces = { "127.0.0.1" }
   proxy65_address = "127.0.0.1"
 CFG
   local run=()
