@@ -8,7 +8,7 @@ namespace Mesh.Transport.Sctp;
 /// CRC-64 but not this polynomial, so it is computed here with the CPU's CRC32 instruction (SSE 4.2 on
 /// x86, the CRC extension on Arm), and with a table where neither exists.
 /// </summary>
-internal static class Crc32c
+public static class Crc32c
 {
     private static readonly uint[] Table = BuildTable();
 
