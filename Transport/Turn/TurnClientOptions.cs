@@ -1,0 +1,55 @@
+using System.Net;
+using Mesh.Transport.Net;
+using Microsoft.Extensions.Logging;
+
+namespace Mesh.Transport.Turn;
+
+/// <summary>What a <see cref="TurnClient"/> needs: the server, credentials, and the injected network, time and randomness.</summary>
+public sealed class TurnClientOptions
+{
+    /// <summary>The TURN server's address.</summary>
+    public required IPEndPoint Server { get; init; }
+
+    /// <summary>UDP or TCP to the server.</summary>
+    public TurnTransport Transport { get; init; } = TurnTransport.Udp;
+
+    /// <summary>Long-term credentials (see <see cref="TurnCredentials.FromSharedSecret"/>).</summary>
+    public required TurnCredentials Credentials { get; init; }
+
+    /// <summary>Where sockets come from.</summary>
+    public required INetwork Network { get; init; }
+
+    /// <summary>Timers and clocks.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>Transaction IDs; <see cref="SecureRandom.Instance"/> outside simulations.</summary>
+    public Random Random { get; init; } = SecureRandom.Instance;
+
+    /// <summary>The local address to bind the UDP socket to; null for "any" of the server's family, port 0.</summary>
+    public IPEndPoint? LocalEndPoint { get; init; }
+
+    /// <summary>The allocation lifetime to ask for; null takes the server's default (600 s on coturn).</summary>
+    public TimeSpan? RequestedLifetime { get; init; }
+
+    /// <summary>SOFTWARE in requests, or null.</summary>
+    public string? Software { get; init; } = "mesh";
+
+    /// <summary>Bind a channel automatically on the first send to a peer, so later data goes as ChannelData.</summary>
+    public bool AutoBindChannels { get; init; } = true;
+
+    /// <summary>Logger for refresh failures and the like.</summary>
+    public ILogger? Logger { get; init; }
+
+    internal void Validate()
+    {
+        ArgumentNullException.ThrowIfNull(Server);
+        ArgumentNullException.ThrowIfNull(Credentials);
+        ArgumentNullException.ThrowIfNull(Network);
+        ArgumentNullException.ThrowIfNull(Time);
+        ArgumentNullException.ThrowIfNull(Random);
+        if (RequestedLifetime is { } lifetime && (lifetime < TimeSpan.Zero || lifetime.TotalSeconds > uint.MaxValue))
+        {
+            throw new ArgumentOutOfRangeException(nameof(RequestedLifetime));
+        }
+    }
+}
