@@ -120,7 +120,7 @@ internal sealed class IndexStore : IDisposable
         lock (_gate)
         {
             using var transaction = _connection.BeginTransaction();
-            var sequence = ReadFolder(folder).MaxSequence;
+            var sequence = ReadFolder(folder, transaction).MaxSequence;
             var committed = new List<FileEntry>();
             using var upsert = UpsertCommand(transaction);
             using var deleteChunks = Command("DELETE FROM local_chunks WHERE folder = $f AND name = $n", transaction);
@@ -449,9 +449,9 @@ internal sealed class IndexStore : IDisposable
         return command;
     }
 
-    private PeerProgress ReadFolder(string folder)
+    private PeerProgress ReadFolder(string folder, SqliteTransaction? transaction = null)
     {
-        using var command = Command("SELECT index_id, max_sequence FROM folders WHERE id = $f");
+        using var command = Command("SELECT index_id, max_sequence FROM folders WHERE id = $f", transaction);
         command.Parameters.AddWithValue("$f", folder);
         using var reader = command.ExecuteReader();
         if (!reader.Read())

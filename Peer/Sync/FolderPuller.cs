@@ -456,6 +456,7 @@ internal sealed class FolderPuller
                 var data = await connection.RequestAsync(_folder.Id, need.Entry.Name, offset, (int)chunk.Length, chunk.Hash, ct).ConfigureAwait(false);
                 if (data.Length == chunk.Length && LocalChunkReader.HashMatches(data.Span, chunk.Hash.Span))
                 {
+                    _engine.CountFetched(data.Length);
                     return data.Memory;
                 }
 

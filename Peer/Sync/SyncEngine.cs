@@ -25,6 +25,7 @@ internal sealed class SyncEngine : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _loops = [];
     private bool _started;
+    private long _chunkBytesFetched;
 
     /// <summary>Creates an engine; add folders, then <see cref="Start"/>.</summary>
     public SyncEngine(DeviceId localDevice, IndexStore store, SyncEngineOptions options, TimeProvider time, Random random, ILoggerFactory loggers, IFileSystem? fileSystem = null)
@@ -59,6 +60,12 @@ internal sealed class SyncEngine : IAsyncDisposable
 
     /// <summary>Ready connections, by device.</summary>
     public IReadOnlyCollection<PeerConnection> Connections => _connections.Values.Where(c => c.IsReady).ToList();
+
+    /// <summary>Chunk bytes received from peers and verified, since the engine started.</summary>
+    public long ChunkBytesFetched => Interlocked.Read(ref _chunkBytesFetched);
+
+    /// <summary>Counts verified chunk bytes received from a peer.</summary>
+    public void CountFetched(long bytes) => Interlocked.Add(ref _chunkBytesFetched, bytes);
 
     /// <summary>Adds a folder (before <see cref="Start"/>); creates its index generation the first time.</summary>
     public void AddFolder(FolderOptions options)
