@@ -1,0 +1,116 @@
+namespace Mesh.Transport.Ice;
+
+// Nomination, selection, consent freshness and failure (RFC 8445 sections 8 and 7.2.5.3.4, RFC 7675).
+public sealed partial class IceAgent
+{
+    /// <summary>
+    /// Regular nomination by the controlling agent: nominate the best valid pair at once when no better pair is
+    /// still being checked; otherwise wait a little (at least the valid pair's round-trip time) for one.
+    /// </summary>
+    private void ConsiderNomination(TimeSpan now)
+    {
+        if (Role != IceRole.Controlling || _selected is not null || _nominating is not null || _remoteCredentials is null)
+        {
+            return;
+        }
+
+        CandidatePair? best = null;
+        foreach (var valid in _valid)
+        {
+            if (best is null || valid.Priority > best.Priority)
+            {
+                best = valid;
+            }
+        }
+
+        if (best is null)
+        {
+            _nominateAt = null;
+            return;
+        }
+
+        var betterPending = _checklist.Pairs.Any(p => p.Priority > best.CheckedPair.Priority
+            && p.State is CandidatePairState.Frozen or CandidatePairState.Waiting or CandidatePairState.InProgress);
+        if (betterPending)
+        {
+            if (_nominateAt is null)
+            {
+                var wait = Max(_options.NominationDelay, best.RoundTripTime ?? TimeSpan.Zero);
+                _nominateAt = now + Min(wait, _options.MaxNominationDelay);
+            }
+
+            if (now < _nominateAt)
+            {
+                return;
+            }
+        }
+
+        _nominateAt = null;
+        _nominating = best;
+        SendCheck(best.CheckedPair, nominates: best);
+    }
+
+    private void Select(CandidatePair valid)
+    {
+        if (_selected is not null)
+        {
+            return;
+        }
+
+        valid.Nominated = true;
+        Volatile.Write(ref _selected, valid);
+        _nominating = null;
+        _nominateAt = null;
+        _checklist.StopPendingChecks();
+        var now = Now;
+        TimeToConnected = now;
+        _consentExpiresAt = now + _options.ConsentTimeout;
+        _nextConsentAt = now + NextConsentInterval();
+        IceLog.Selected(_logger, valid.Kind, valid);
+        SetState(IceAgentState.Connected);
+    }
+
+    /// <summary>RFC 7675 section 5.1: a consent check every interval, randomised by ±20% so peers do not synchronise.</summary>
+    private TimeSpan NextConsentInterval() => _options.ConsentInterval * (0.8 + (0.4 * _random.NextDouble()));
+
+    private void ServiceConsent(TimeSpan now)
+    {
+        if (now >= _consentExpiresAt)
+        {
+            Fail($"consent lost: no answer from the peer on the selected pair for {_options.ConsentTimeout.TotalSeconds:F0} s");
+            return;
+        }
+
+        if (now >= _nextConsentAt && _selected is not null)
+        {
+            _nextConsentAt = now + NextConsentInterval();
+            SendCheck(_selected.CheckedPair, nominates: null, IceTransactionKind.Consent);
+        }
+    }
+
+    private void CheckForFailure(TimeSpan now)
+    {
+        if (_selected is not null)
+        {
+            return;
+        }
+
+        if (now >= _connectDeadline)
+        {
+            var tried = _checklist.Pairs.Count;
+            Fail(tried == 0
+                ? $"no candidate pairs to check after {_options.ConnectTimeout.TotalSeconds:F0} s (no compatible candidates from the peer)"
+                : $"none of {tried} candidate pairs was selected within {_options.ConnectTimeout.TotalSeconds:F0} s");
+            return;
+        }
+
+        // With both sides' candidates complete and nothing left to check, waiting longer cannot help (section 7.2.5.3.3).
+        if (GatheringComplete && _remoteEndOfCandidates && _remoteCredentials is not null
+            && _valid.Count == 0 && !_checklist.HasPendingChecks && _nominating is null)
+        {
+            Fail(_checklist.Pairs.Count == 0
+                ? "no candidate pairs: the peer's candidates and ours share no address family"
+                : $"all {_checklist.Pairs.Count} candidate pairs failed their connectivity checks");
+        }
+    }
+}
