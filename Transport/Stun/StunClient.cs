@@ -14,13 +14,20 @@ public sealed class StunClient : IDisposable
     private readonly StunDatagramSender send;
     private readonly TimeProvider time;
     private readonly Random random;
+    private readonly bool inline;
     private readonly Lock gate = new();
     private readonly Dictionary<StunTransactionId, Transaction> pending = [];
     private bool disposed;
 
-    /// <summary>Creates a client that sends through <paramref name="send"/>.</summary>
-    public StunClient(StunDatagramSender send, TimeProvider time, Random random)
+    /// <summary>
+    /// Creates a client that sends through <paramref name="send"/>. With <paramref name="runContinuationsInline"/>,
+    /// code awaiting a transaction resumes on the thread that delivered the response or fired the timer
+    /// (what a single-threaded simulator needs to stay deterministic); by default it resumes on the pool.
+    /// Transactions are always completed outside the client's locks, so inline continuations cannot deadlock.
+    /// </summary>
+    public StunClient(StunDatagramSender send, TimeProvider time, Random random, bool runContinuationsInline = false)
     {
+        inline = runContinuationsInline;
         this.send = send ?? throw new ArgumentNullException(nameof(send));
         this.time = time ?? throw new ArgumentNullException(nameof(time));
         this.random = random ?? throw new ArgumentNullException(nameof(random));
@@ -195,6 +202,7 @@ public sealed class StunClient : IDisposable
             this.encoded = encoded;
             this.server = server;
             this.schedule = schedule;
+            Completion = new(owner.inline ? TaskCreationOptions.None : TaskCreationOptions.RunContinuationsAsynchronously);
             Request = StunMessageType.TryDecode((ushort)((encoded.Span[0] << 8) | encoded.Span[1]), out var type) ? type.Method : StunMethod.Binding;
         }
 
@@ -202,7 +210,7 @@ public sealed class StunClient : IDisposable
 
         public StunMethod Request { get; }
 
-        public TaskCompletionSource<StunResponse?> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<StunResponse?> Completion { get; }
 
         public void Begin(CancellationToken cancellationToken)
         {

@@ -48,7 +48,7 @@ public sealed partial class TurnClient : IUdpEndpoint, IAsyncDisposable
         this.options = options;
         this.connection = connection;
         logger = options.Logger ?? NullLogger.Instance;
-        stun = new StunClient((datagram, _) => connection.Send(datagram), options.Time, options.Random);
+        stun = new StunClient((datagram, _) => connection.Send(datagram), options.Time, options.Random, options.RunContinuationsInline);
         connection.Start(OnMessage);
     }
 

@@ -37,6 +37,12 @@ public sealed class TurnClientOptions
     /// <summary>Bind a channel automatically on the first send to a peer, so later data goes as ChannelData.</summary>
     public bool AutoBindChannels { get; init; } = true;
 
+    /// <summary>
+    /// Resume awaiting code on the thread that delivered the server's response or fired the timer instead of
+    /// the thread pool: the simulator sets it so a run stays on its one thread and reproducible.
+    /// </summary>
+    public bool RunContinuationsInline { get; init; }
+
     /// <summary>Logger for refresh failures and the like.</summary>
     public ILogger? Logger { get; init; }
 

@@ -53,6 +53,30 @@ public sealed class StunClientTests
     }
 
     [Fact]
+    public Task With_inline_continuations_the_awaiting_code_resumes_on_the_delivering_thread() =>
+        // On the default scheduler, as in the simulator: xunit's own scheduler would queue any continuation.
+        Task.Run(() =>
+        {
+            var time = new ManualTimeProvider();
+            var sent = new List<byte[]>();
+            using var client = new StunClient((datagram, _) => sent.Add(datagram.ToArray()), time, new Random(7), runContinuationsInline: true);
+            var resumedOn = -1;
+
+            async Task AwaitBinding()
+            {
+                await client.BindAsync(Server).ConfigureAwait(false);
+                resumedOn = Environment.CurrentManagedThreadId;
+            }
+
+            var task = AwaitBinding();
+            var response = StunMessage.CreateResponse(StunMessage.Parse(sent[0]), StunClass.SuccessResponse);
+            Assert.True(client.OnDatagram(response.ToArray(), Server));
+
+            Assert.True(task.IsCompleted, $"status {task.Status}");
+            Assert.Equal(Environment.CurrentManagedThreadId, resumedOn);
+        });
+
+    [Fact]
     public void Datagrams_that_are_not_responses_to_our_transactions_are_left_alone()
     {
         var time = new ManualTimeProvider();
