@@ -4,6 +4,7 @@ using Mesh.TestSupport;
 namespace Mesh.Integration.Xmpp;
 
 /// <summary><c>mesh doctor</c> against the harness's Prosody.</summary>
+[Collection(XmppServerCollection.Name)]
 public sealed class DoctorCommandTests
 {
     [SkippableFact]

@@ -7,17 +7,21 @@ using Mesh.Transport.Net;
 namespace Mesh.Integration.Xmpp;
 
 /// <summary>Logging in to the harness's Prosody: every mechanism, both TLS modes, and the ways it must fail.</summary>
+[Collection(XmppServerCollection.Name)]
 public sealed class XmppLoginTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
     [SkippableTheory]
-    [InlineData("SCRAM-SHA-1")]
-    [InlineData("SCRAM-SHA-256")]
-    [InlineData("PLAIN")]
-    public async Task Logs_in_with_each_mechanism_the_server_offers(string mechanism)
+    [InlineData("XMPP", "SCRAM-SHA-1")]
+    [InlineData("XMPP", "SCRAM-SHA-256")]
+    [InlineData("XMPP", "PLAIN")]
+    [InlineData("EJABBERD", "SCRAM-SHA-1")]
+    [InlineData("EJABBERD", "SCRAM-SHA-256")]
+    [InlineData("EJABBERD", "PLAIN")]
+    public async Task Logs_in_with_each_mechanism_the_server_offers(string serverName, string mechanism)
     {
-        var server = TestServers.RequireXmpp();
+        var server = TestServers.RequireXmpp(serverName);
         using var cts = new CancellationTokenSource(Timeout);
         var options = XmppTestClients.Options(server, 0);
         await using var client = new XmppClient(new XmppClientOptions
@@ -42,10 +46,12 @@ public sealed class XmppLoginTests
         Assert.Contains(server.Domain, client.Session.CertificateSubject, StringComparison.Ordinal);
     }
 
-    [SkippableFact]
-    public async Task Logs_in_over_direct_tls()
+    [SkippableTheory]
+    [InlineData("XMPP")]
+    [InlineData("EJABBERD")]
+    public async Task Logs_in_over_direct_tls(string serverName)
     {
-        var server = TestServers.RequireXmpp();
+        var server = TestServers.RequireXmpp(serverName);
         Skip.If(server.DirectTlsPort is null, "no direct TLS port");
         using var cts = new CancellationTokenSource(Timeout);
         await using var client = await XmppTestClients.ConnectAsync(XmppTestClients.Options(server, 1, directTls: true), cts.Token);
@@ -53,10 +59,12 @@ public sealed class XmppLoginTests
         Assert.True(client.Session.StreamManagement);
     }
 
-    [SkippableFact]
-    public async Task Wrong_password_is_an_authentication_error_after_exactly_one_attempt()
+    [SkippableTheory]
+    [InlineData("XMPP")]
+    [InlineData("EJABBERD")]
+    public async Task Wrong_password_is_an_authentication_error_after_exactly_one_attempt(string serverName)
     {
-        var server = TestServers.RequireXmpp();
+        var server = TestServers.RequireXmpp(serverName);
         using var cts = new CancellationTokenSource(Timeout);
         var network = new CountingNetwork(SocketNetwork.Instance);
         var good = XmppTestClients.Options(server, 0);
@@ -73,10 +81,12 @@ public sealed class XmppLoginTests
         Assert.False(client.IsOnline);
     }
 
-    [SkippableFact]
-    public async Task Without_the_ca_file_the_certificate_is_refused_with_its_reason()
+    [SkippableTheory]
+    [InlineData("XMPP")]
+    [InlineData("EJABBERD")]
+    public async Task Without_the_ca_file_the_certificate_is_refused_with_its_reason(string serverName)
     {
-        var server = TestServers.RequireXmpp();
+        var server = TestServers.RequireXmpp(serverName);
         using var cts = new CancellationTokenSource(Timeout);
         var good = XmppTestClients.Options(server, 0);
         await using var client = new XmppClient(new XmppClientOptions { Jid = good.Jid, Password = good.Password, Host = good.Host, Port = good.Port });
@@ -85,10 +95,12 @@ public sealed class XmppLoginTests
         Assert.Contains("not trusted", e.Message, StringComparison.Ordinal);
     }
 
-    [SkippableFact]
-    public async Task A_pinned_fingerprint_replaces_the_ca_and_a_wrong_pin_is_refused()
+    [SkippableTheory]
+    [InlineData("XMPP")]
+    [InlineData("EJABBERD")]
+    public async Task A_pinned_fingerprint_replaces_the_ca_and_a_wrong_pin_is_refused(string serverName)
     {
-        var server = TestServers.RequireXmpp();
+        var server = TestServers.RequireXmpp(serverName);
         using var cts = new CancellationTokenSource(Timeout);
         var good = XmppTestClients.Options(server, 0);
         string fingerprint;

@@ -5,14 +5,17 @@ using Mesh.TestSupport;
 namespace Mesh.Integration.Xmpp;
 
 /// <summary>Presence, caps, subscriptions and IQs between two real clients on the harness's server.</summary>
+[Collection(XmppServerCollection.Name)]
 public sealed class XmppPresenceTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
-    [SkippableFact]
-    public async Task Two_resources_of_one_account_see_each_others_presence_and_mesh_feature()
+    [SkippableTheory]
+    [InlineData("XMPP")]
+    [InlineData("EJABBERD")]
+    public async Task Two_resources_of_one_account_see_each_others_presence_and_mesh_feature(string serverName)
     {
-        var server = TestServers.RequireXmpp();
+        var server = TestServers.RequireXmpp(serverName);
         using var cts = new CancellationTokenSource(Timeout);
         await using var laptop = await XmppTestClients.ConnectAsync(XmppTestClients.Options(server, 2, "laptop"), cts.Token);
         var seen = XmppTestClients.WaitForPresence(laptop, e => e.From.Resource == "phone" && e.Available);
@@ -27,10 +30,12 @@ public sealed class XmppPresenceTests
         Assert.False((await gone.WaitAsync(cts.Token)).Available);
     }
 
-    [SkippableFact]
-    public async Task Two_accounts_that_subscribe_to_each_other_see_presence_and_feature()
+    [SkippableTheory]
+    [InlineData("XMPP")]
+    [InlineData("EJABBERD")]
+    public async Task Two_accounts_that_subscribe_to_each_other_see_presence_and_feature(string serverName)
     {
-        var server = TestServers.RequireXmpp();
+        var server = TestServers.RequireXmpp(serverName);
         using var cts = new CancellationTokenSource(Timeout);
         await using var alice = await XmppTestClients.ConnectAsync(XmppTestClients.Options(server, 0, "sub-a"), cts.Token);
         await using var bob = await XmppTestClients.ConnectAsync(XmppTestClients.Options(server, 1, "sub-b"), cts.Token);
@@ -49,10 +54,12 @@ public sealed class XmppPresenceTests
         Assert.Equal("both", entry.Subscription);
     }
 
-    [SkippableFact]
-    public async Task An_iq_round_trips_between_two_clients_and_unhandled_iqs_get_service_unavailable()
+    [SkippableTheory]
+    [InlineData("XMPP")]
+    [InlineData("EJABBERD")]
+    public async Task An_iq_round_trips_between_two_clients_and_unhandled_iqs_get_service_unavailable(string serverName)
     {
-        var server = TestServers.RequireXmpp();
+        var server = TestServers.RequireXmpp(serverName);
         using var cts = new CancellationTokenSource(Timeout);
         await using var a = await XmppTestClients.ConnectAsync(XmppTestClients.Options(server, 2, "iq-a"), cts.Token);
         await using var b = await XmppTestClients.ConnectAsync(XmppTestClients.Options(server, 2, "iq-b"), cts.Token);

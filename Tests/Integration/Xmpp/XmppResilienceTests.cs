@@ -6,12 +6,15 @@ using Mesh.TestSupport;
 namespace Mesh.Integration.Xmpp;
 
 /// <summary>Connection loss and server restarts: stream management resumption and reconnecting by itself.</summary>
+[Collection(XmppServerCollection.Name)]
 public sealed class XmppResilienceTests
 {
-    [SkippableFact]
-    public async Task Cutting_the_tcp_connection_during_a_burst_loses_and_duplicates_no_message()
+    [SkippableTheory]
+    [InlineData("XMPP")]
+    [InlineData("EJABBERD")]
+    public async Task Cutting_the_tcp_connection_during_a_burst_loses_and_duplicates_no_message(string serverName)
     {
-        var server = TestServers.RequireXmpp();
+        var server = TestServers.RequireXmpp(serverName);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await using var sender = await XmppTestClients.ConnectAsync(XmppTestClients.Options(server, 0, "sm-sender"), cts.Token);
         await using var receiver = await XmppTestClients.ConnectAsync(XmppTestClients.Options(server, 1, "sm-receiver"), cts.Token);

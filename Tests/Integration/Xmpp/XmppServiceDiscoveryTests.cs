@@ -6,14 +6,17 @@ using Mesh.TestSupport;
 namespace Mesh.Integration.Xmpp;
 
 /// <summary>What the server offers: disco, XEP-0215 STUN/TURN with credentials, the XEP-0065 proxy.</summary>
+[Collection(XmppServerCollection.Name)]
 public sealed class XmppServiceDiscoveryTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
-    [SkippableFact]
-    public async Task External_services_name_the_harness_coturn_with_rest_api_credentials()
+    [SkippableTheory]
+    [InlineData("XMPP")]
+    [InlineData("EJABBERD")]
+    public async Task External_services_name_the_harness_coturn_with_rest_api_credentials(string serverName)
     {
-        var server = TestServers.RequireXmpp();
+        var server = TestServers.RequireXmpp(serverName);
         var turn = TestServers.RequireTurn();
         using var cts = new CancellationTokenSource(Timeout);
         await using var client = await XmppTestClients.ConnectAsync(XmppTestClients.Options(server, 0), cts.Token);
@@ -33,25 +36,29 @@ public sealed class XmppServiceDiscoveryTests
         Assert.DoesNotContain(turnService.Password!, turnService.ToString(), StringComparison.Ordinal);
     }
 
-    [SkippableFact]
-    public async Task The_socks5_proxy_and_its_streamhost_are_found()
+    [SkippableTheory]
+    [InlineData("XMPP")]
+    [InlineData("EJABBERD")]
+    public async Task The_socks5_proxy_and_its_streamhost_are_found(string serverName)
     {
-        var server = TestServers.RequireXmpp();
+        var server = TestServers.RequireXmpp(serverName);
         Skip.If(server.Proxy65Jid is null, "no proxy65 component");
         using var cts = new CancellationTokenSource(Timeout);
         await using var client = await XmppTestClients.ConnectAsync(XmppTestClients.Options(server, 0), cts.Token);
 
         var proxy = await client.DiscoverProxyAsync(cts.Token);
         Assert.NotNull(proxy);
-        Assert.Equal(server.Proxy65Jid, proxy!.Jid.ToString());
+        Assert.Equal(server.Proxy65Jid, proxy!.Jid.Bare.ToString());
         Assert.Equal(server.Proxy65Port, proxy.Port);
         Assert.Equal("127.0.0.1", proxy.Host);
     }
 
-    [SkippableFact]
-    public async Task The_server_answers_disco_info_and_items()
+    [SkippableTheory]
+    [InlineData("XMPP")]
+    [InlineData("EJABBERD")]
+    public async Task The_server_answers_disco_info_and_items(string serverName)
     {
-        var server = TestServers.RequireXmpp();
+        var server = TestServers.RequireXmpp(serverName);
         using var cts = new CancellationTokenSource(Timeout);
         await using var client = await XmppTestClients.ConnectAsync(XmppTestClients.Options(server, 0), cts.Token);
         var info = await client.DiscoverInfoAsync(null, null, cts.Token);
