@@ -227,6 +227,12 @@ internal sealed class FolderScanner
             foreach (var child in children)
             {
                 var name = directory.Length == 0 ? child : directory + "/" + child;
+                if (EngineFiles.IsTemporary(child))
+                {
+                    _folder.Temporaries[name] = true;
+                    continue;
+                }
+
                 var stat = fs.Stat(_folder.PathOf(name));
                 if (stat is null || !Accept(name, stat.Value))
                 {

@@ -22,6 +22,10 @@ internal static class EngineFiles
     /// </summary>
     public static string TemporaryFor(string fileName) => TempPrefix + fileName + TempSuffix;
 
+    /// <summary>The file name a temporary file is assembling (the inverse of <see cref="TemporaryFor"/>).</summary>
+    public static string TargetOf(string temporaryFileName) =>
+        temporaryFileName[TempPrefix.Length..^TempSuffix.Length];
+
     /// <summary>True when a file name (one component) is an engine temporary file.</summary>
     public static bool IsTemporary(string fileName) =>
         fileName.StartsWith(TempPrefix, StringComparison.Ordinal) && fileName.EndsWith(TempSuffix, StringComparison.Ordinal);

@@ -71,6 +71,12 @@ internal sealed class FolderPuller
         var needs = NeedPlanner.Plan(_engine.Store, _folder.Id, _engine.Store.GetRemoteDifferences(_folder.Id, devices));
         if (needs.Count == 0)
         {
+            if (devices.Count > 0)
+            {
+                // Only with peers connected is "not needed" known; offline, a temporary file waits to resume.
+                RemoveStaleTemporaries([]);
+            }
+
             _folder.Status = new FolderStatus(FolderState.Idle, 0, 0, null);
             return true;
         }
@@ -116,6 +122,11 @@ internal sealed class FolderPuller
 
             if (ok)
             {
+                if (caseIndex is not null && need.Kind != NeedKind.Delete)
+                {
+                    caseIndex.TryAdd(need.Entry.Name, need.Entry.Name);
+                }
+
                 done.Add(need.Entry.Name);
                 remaining--;
                 remainingBytes -= need.Kind == NeedKind.File ? (long)need.Entry.Size : 0;
@@ -123,10 +134,40 @@ internal sealed class FolderPuller
             }
         }
 
+        RemoveStaleTemporaries(needs.Where(n => !done.Contains(n.Entry.Name)).Select(n => n.Entry.Name).ToHashSet(StringComparer.Ordinal));
         _folder.Status = remaining == 0
             ? new FolderStatus(FolderState.Idle, 0, 0, null)
             : new FolderStatus(error is null ? FolderState.Syncing : FolderState.Error, remaining, remainingBytes, error);
         return remaining == 0;
+    }
+
+    // A temporary file is kept while its target is still needed (the pull resumes from it) and removed
+    // once it is not: the pull finished another way, or the local version won.
+    private void RemoveStaleTemporaries(HashSet<string> stillNeeded)
+    {
+        foreach (var temporary in _folder.Temporaries.Keys)
+        {
+            var slash = temporary.LastIndexOf('/');
+            var target = (slash < 0 ? string.Empty : temporary[..(slash + 1)]) + EngineFiles.TargetOf(temporary[(slash + 1)..]);
+            if (stillNeeded.Contains(target))
+            {
+                continue;
+            }
+
+            try
+            {
+                if (_folder.CheckParents(temporary) is null && Fs.Stat(_folder.PathOf(temporary)) is { Kind: FileKind.File })
+                {
+                    Fs.DeleteFile(_folder.PathOf(temporary));
+                }
+
+                _folder.Temporaries.TryRemove(temporary, out _);
+            }
+            catch (IOException ex)
+            {
+                _logger.LogDebug("Folder {Folder}: could not remove {Temporary}: {Reason}", _folder.Id, temporary, ex.Message);
+            }
+        }
     }
 
     private static bool IsDiskFull(IOException ex) =>
@@ -302,6 +343,8 @@ internal sealed class FolderPuller
         }
 
         var temp = Path.Combine(directory, EngineFiles.TemporaryFor(Path.GetFileName(path)));
+        var slash = name.LastIndexOf('/');
+        _folder.Temporaries[(slash < 0 ? string.Empty : name[..(slash + 1)]) + EngineFiles.TemporaryFor(name[(slash + 1)..])] = true;
         await AssembleAsync(need, temp, ct).ConfigureAwait(false);
         await VerifyAsync(entry.Manifest, temp, ct).ConfigureAwait(false);
         Fs.SetMode(temp, entry.Mode);

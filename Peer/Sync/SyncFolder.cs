@@ -40,6 +40,12 @@ internal sealed class SyncFolder : IDisposable
     /// <summary>Fires when a peer's index changed or a link came or went (something may be needed).</summary>
     public ChangeSignal PullWanted { get; } = new();
 
+    /// <summary>
+    /// Temporary files the scanner came across (folder-relative names). The puller removes those whose
+    /// target is no longer needed; the others are kept so their pull resumes.
+    /// </summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, bool> Temporaries { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The latest status.</summary>
     public FolderStatus Status
     {

@@ -9,11 +9,12 @@ internal sealed class TestLink : IAsyncDisposable
     private readonly Task _a;
     private readonly Task _b;
 
-    private TestLink(InMemoryLink aEnd, InMemoryLink bEnd, TestDevice a, TestDevice b)
+    private TestLink(InMemoryLink aEnd, InMemoryLink bEnd, TestDevice a, TestDevice b, Func<InMemoryLink, ILink>? wrapA)
     {
         AEnd = aEnd;
         BEnd = bEnd;
-        _a = Task.Run(() => a.Engine.RunLinkAsync(aEnd, _stop.Token));
+        var aLink = wrapA is null ? aEnd : wrapA(aEnd);
+        _a = Task.Run(() => a.Engine.RunLinkAsync(aLink, _stop.Token));
         _b = Task.Run(() => b.Engine.RunLinkAsync(bEnd, _stop.Token));
     }
 
@@ -24,10 +25,10 @@ internal sealed class TestLink : IAsyncDisposable
     /// <summary>Bytes that crossed the link in both directions.</summary>
     public long TotalBytes => AEnd.BytesSent + BEnd.BytesSent;
 
-    public static TestLink Connect(TestDevice a, TestDevice b, int capacity = 64)
+    public static TestLink Connect(TestDevice a, TestDevice b, int capacity = 64, Func<InMemoryLink, ILink>? wrapA = null)
     {
         var (aEnd, bEnd) = InMemoryLink.CreatePair(a.Id, b.Id, capacity);
-        return new TestLink(aEnd, bEnd, a, b);
+        return new TestLink(aEnd, bEnd, a, b, wrapA);
     }
 
     public void Break() => AEnd.Break();
