@@ -45,7 +45,10 @@ public readonly record struct SctpCommonHeader(ushort SourcePort, ushort Destina
         BinaryPrimitives.WriteUInt32LittleEndian(destination[8..], 0);
     }
 
-    /// <summary>Computes the CRC32c of a complete packet whose checksum field is zero and stores it.</summary>
-    public static void Seal(Span<byte> packet) =>
+    /// <summary>Computes the CRC32c of a complete packet (with its checksum field zeroed) and stores it.</summary>
+    public static void Seal(Span<byte> packet)
+    {
+        BinaryPrimitives.WriteUInt32LittleEndian(packet[8..], 0);
         BinaryPrimitives.WriteUInt32LittleEndian(packet[8..], Crc32c.Compute(packet));
+    }
 }
