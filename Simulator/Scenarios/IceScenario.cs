@@ -56,6 +56,7 @@ public static class IceScenario
         {
             StunServers = options.UseStun ? [stun.EndPoint] : [],
             TurnServers = options.UseTurn ? [new IceTurnServer(turn.EndPoint, TurnUser, TurnPassword)] : [],
+            RunContinuationsInline = true,
         };
         using var a = new IceAgent(hostA, agentOptions with { Role = IceRole.Controlling }, net.Clock, net.Random);
         using var b = new IceAgent(hostB, agentOptions with { Role = IceRole.Controlled }, net.Clock, net.Random);

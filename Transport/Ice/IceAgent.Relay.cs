@@ -32,6 +32,7 @@ public sealed partial class IceAgent
                 Time = _time,
                 Random = _random,
                 Logger = _logger,
+                RunContinuationsInline = _options.RunContinuationsInline,
             };
             _pendingGathers++;
             _ = TurnClient.AllocateAsync(options).ContinueWith(

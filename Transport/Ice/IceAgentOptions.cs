@@ -68,6 +68,13 @@ public sealed record IceAgentOptions
     /// <summary>The most candidate pairs kept (RFC 8445 section 6.1.2.5 suggests 100).</summary>
     public int MaxPairs { get; init; } = 100;
 
+    /// <summary>
+    /// Whether the TURN client resumes its awaits inline, on the thread that delivered the server's answer.
+    /// The simulator sets it so everything runs on its one scheduler thread; over real sockets the default
+    /// (resume on the thread pool) keeps socket receive loops short.
+    /// </summary>
+    public bool RunContinuationsInline { get; init; }
+
     /// <summary>Throws if a value is out of range.</summary>
     public void Validate()
     {
