@@ -1,0 +1,107 @@
+using Google.Protobuf;
+using Mesh.Peer.Identity;
+using Mesh.Peer.Sync;
+using Mesh.Proto;
+
+namespace Mesh.Peer.Tests.Sync;
+
+/// <summary>A scripted peer that speaks the wire protocol by hand, to send what a real engine never would.</summary>
+internal sealed class FakePeer : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+
+    public FakePeer(TestDevice target)
+    {
+        Identity = DeviceIdentity.CreateEphemeral();
+        (Link, var targetEnd) = InMemoryLink.CreatePair(Identity.Id, target.Id);
+        TargetRun = Task.Run(() => target.Engine.RunLinkAsync(targetEnd, _stop.Token));
+    }
+
+    public DeviceIdentity Identity { get; }
+
+    public InMemoryLink Link { get; }
+
+    /// <summary>The target engine's side of the link; completes when it closes the link.</summary>
+    public Task TargetRun { get; }
+
+    public Task SendAsync(SyncEnvelope envelope) => Link.SendAsync(SyncProtocol.Encode(envelope), CancellationToken.None).AsTask();
+
+    public Task SendRawAsync(byte[] bytes) => Link.SendAsync(bytes, CancellationToken.None).AsTask();
+
+    public async Task<SyncEnvelope?> ReceiveAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        var message = await Link.ReceiveAsync(cts.Token);
+        return message is null ? null : SyncEnvelope.Parser.ParseFrom(message.Value.Span);
+    }
+
+    public async Task HelloAsync(string folder)
+    {
+        var theirs = await ReceiveAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(SyncEnvelope.BodyOneofCase.Hello, theirs!.BodyCase);
+        var hello = new Hello { DeviceId = ByteString.CopyFrom(Identity.Id.Bytes), DeviceName = "fake" };
+        hello.Folders.Add(new FolderHello { Id = folder, IndexId = 42 });
+        await SendAsync(new SyncEnvelope { Hello = hello });
+    }
+
+    /// <summary>Answers chunk requests from <paramref name="answer"/> until stopped; other messages are dropped.</summary>
+    public Task ServeAsync(Func<Request, Response> answer) => Task.Run(async () =>
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            ReadOnlyMemory<byte>? message;
+            try
+            {
+                message = await Link.ReceiveAsync(_stop.Token);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or LinkClosedException)
+            {
+                return;
+            }
+
+            if (message is null)
+            {
+                return;
+            }
+
+            var envelope = SyncEnvelope.Parser.ParseFrom(message.Value.Span);
+            if (envelope.BodyCase == SyncEnvelope.BodyOneofCase.Request)
+            {
+                await SendAsync(new SyncEnvelope { Response = answer(envelope.Request) });
+            }
+        }
+    });
+
+    public static FileEntry FileEntryFor(string name, byte[] content, ulong device)
+    {
+        var manifest = Mesh.Chunking.ManifestBuilder.Build(content, Mesh.Chunking.ChunkerParameters.Default);
+        return new FileEntry
+        {
+            Name = name,
+            Type = FileType.File,
+            Size = (ulong)content.Length,
+            Mode = 0x1a4,
+            ModifiedNs = 1_700_000_000_000_000_000,
+            Version = VersionVector.Of((device, 1)).ToProto(),
+            Sequence = 1,
+            Manifest = manifest,
+            ModifiedBy = device,
+        };
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        Link.Break();
+        try
+        {
+            await TargetRun.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        catch (LinkClosedException)
+        {
+        }
+
+        Identity.Dispose();
+        _stop.Dispose();
+    }
+}
