@@ -29,7 +29,15 @@ internal sealed class ServerCertificateValidator
     public static X509Certificate2Collection LoadCaFile(string path)
     {
         var collection = new X509Certificate2Collection();
-        collection.ImportFromPemFile(path);
+        try
+        {
+            collection.ImportFromPemFile(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException)
+        {
+            throw new XmppException(XmppErrorKind.Certificate, $"cannot read the CA file {path}: {e.Message}", e);
+        }
+
         if (collection.Count == 0)
         {
             throw new XmppException(XmppErrorKind.Certificate, $"the CA file {path} holds no certificate");
