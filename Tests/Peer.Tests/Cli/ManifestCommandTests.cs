@@ -138,6 +138,18 @@ public sealed class ManifestCommandTests : IDisposable
         Assert.Equal(["mesh manifest: " + path + ": permission denied"], error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
+    [SkippableFact]
+    public async Task Read_error_is_a_one_line_error()
+    {
+        // Even root cannot read page 0 of its own address space: read() fails with EIO.
+        Skip.IfNot(OperatingSystem.IsLinux(), "/proc/self/mem is Linux only");
+        var (code, output, error) = await RunAsync("manifest", "/proc/self/mem");
+        Assert.Equal(1, code);
+        Assert.Empty(output);
+        Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("mesh manifest: /proc/self/mem: ", error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Missing_argument_is_a_usage_error()
     {
