@@ -256,9 +256,9 @@ internal sealed class FolderScanner
                 return false;
             }
 
-            if (!name.IsNormalized(NormalizationForm.FormC) || NameValidator.Check(name) is { } problem)
+            if (NameValidator.Check(name) is not null)
             {
-                _logger.LogWarning("Not syncing {Folder}/{Name}: {Reason}", _folder.Id, name, NameValidator.Check(name) ?? "name is not NFC");
+                _logger.LogWarning("Not syncing {Folder}/{Name}: {Reason}", _folder.Id, name, NameValidator.Check(name));
                 return false;
             }
 

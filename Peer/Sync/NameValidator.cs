@@ -52,7 +52,7 @@ internal static class NameValidator
             }
         }
 
-        if (!name.IsNormalized(NormalizationForm.FormC))
+        if (!Nfc.IsNormalized(name))
         {
             return "name is not NFC";
         }

@@ -1,0 +1,155 @@
+using Google.Protobuf;
+using Mesh.Peer.Identity;
+using Mesh.Peer.Index;
+using Mesh.Peer.Sync;
+using Mesh.Proto;
+using Microsoft.Data.Sqlite;
+
+namespace Mesh.Peer.Tests.Index;
+
+public sealed class IndexStoreTests : IDisposable
+{
+    private readonly TempFolder _home = new();
+    private readonly DeviceIdentity _local = DeviceIdentity.CreateEphemeral();
+    private readonly DeviceIdentity _peer = DeviceIdentity.CreateEphemeral();
+
+    public void Dispose()
+    {
+        _local.Dispose();
+        _peer.Dispose();
+        _home.Dispose();
+    }
+
+    [Fact]
+    public void A_new_index_runs_every_migration_in_wal_mode()
+    {
+        using var store = Open();
+        Assert.Equal(IndexStore.SchemaVersion, store.CurrentSchemaVersion);
+
+        using var connection = new SqliteConnection($"Data Source={_home.Combine("index.db")}");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode";
+        Assert.Equal("wal", command.ExecuteScalar());
+    }
+
+    [Fact]
+    public void An_index_from_a_newer_program_is_refused()
+    {
+        using (Open())
+        {
+        }
+
+        using (var connection = new SqliteConnection($"Data Source={_home.Combine("index.db")};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = $"PRAGMA user_version = {IndexStore.SchemaVersion + 1}";
+            command.ExecuteNonQuery();
+        }
+
+        Assert.Throws<InvalidOperationException>(Open);
+    }
+
+    [Fact]
+    public void Local_changes_get_increasing_sequences_and_survive_a_reopen()
+    {
+        using (var store = Open())
+        {
+            var folder = store.EnsureFolder("f", 77);
+            Assert.Equal(new PeerProgress(77, 0), folder);
+            store.CommitLocal("f", [(Entry("a"), 11UL), (Entry("b"), 12UL)]);
+            store.CommitLocal("f", [(Entry("a"), 13UL)]);
+        }
+
+        using var reopened = Open();
+        Assert.Equal(new PeerProgress(77, 3), reopened.EnsureFolder("f", 999));
+        var since = reopened.GetLocalSince("f", 0, 10);
+        Assert.Equal(new[] { ("b", 2UL), ("a", 3UL) }, since.Select(e => (e.Name, e.Sequence)));
+        Assert.Equal(new[] { "a" }, reopened.GetLocalSince("f", 2, 10).Select(e => e.Name));
+        Assert.Equal(13UL, reopened.GetLocal("f", "a")!.Inode);
+    }
+
+    [Fact]
+    public void A_full_index_replaces_what_a_peer_announced_and_updates_add_to_it()
+    {
+        using var store = Open();
+        store.EnsureFolder("f", 1);
+        store.StoreRemote("f", _peer.Id, 5, [Entry("old", sequence: 4)], replaceAll: true);
+        store.StoreRemote("f", _peer.Id, 5, [Entry("x", sequence: 7), Entry("y", sequence: 8)], replaceAll: true);
+        store.StoreRemote("f", _peer.Id, 5, [Entry("z", sequence: 9)], replaceAll: false);
+
+        Assert.Null(store.GetRemote("f", _peer.Id, "old"));
+        Assert.NotNull(store.GetRemote("f", _peer.Id, "z"));
+        Assert.Equal(new PeerProgress(5, 9), store.GetPeerProgress("f", _peer.Id));
+
+        // A new index generation from the peer drops what the old one said.
+        store.StoreRemote("f", _peer.Id, 6, [Entry("fresh", sequence: 1)], replaceAll: false);
+        Assert.Null(store.GetRemote("f", _peer.Id, "x"));
+        Assert.Equal(new PeerProgress(6, 1), store.GetPeerProgress("f", _peer.Id));
+    }
+
+    [Fact]
+    public void Only_entries_whose_version_differs_from_the_local_one_are_differences()
+    {
+        using var store = Open();
+        store.EnsureFolder("f", 1);
+        store.CommitLocal("f", [(Entry("same"), 0UL), (Entry("older"), 0UL)]);
+        store.StoreRemote("f", _peer.Id, 5, [Entry("same"), Entry("older", version: VersionVector.Of((1, 2))), Entry("new")], replaceAll: true);
+
+        var names = store.GetRemoteDifferences("f", [_peer.Id]).Select(d => d.Entry.Name).Order().ToArray();
+        Assert.Equal(new[] { "new", "older" }, names);
+    }
+
+    [Fact]
+    public void Chunks_and_whole_files_of_local_files_are_found_by_hash()
+    {
+        using var store = Open();
+        store.EnsureFolder("f", 1);
+        var content = new byte[200_000];
+        new Random(1).NextBytes(content);
+        var entry = Entry("data.bin");
+        entry.Manifest = Mesh.Chunking.ManifestBuilder.Build(content, Mesh.Chunking.ChunkerParameters.Default);
+        store.CommitLocal("f", [(entry, 0UL)]);
+
+        var second = entry.Manifest.Chunks[1];
+        var location = Assert.Single(store.FindLocalChunk(second.Hash.Span));
+        Assert.Equal(new ChunkLocation("f", "data.bin", entry.Manifest.Chunks[0].Length, (int)second.Length), location);
+        Assert.Equal(new[] { "data.bin" }, store.FindLocalByFileHash("f", entry.Manifest.FileHash.Span));
+
+        var deleted = Entry("data.bin");
+        deleted.Deleted = true;
+        store.CommitLocal("f", [(deleted, 0UL)]);
+        Assert.Empty(store.FindLocalChunk(second.Hash.Span));
+        Assert.Empty(store.FindLocalByFileHash("f", entry.Manifest.FileHash.Span));
+    }
+
+    [Fact]
+    public void Tombstones_older_than_the_cutoff_are_forgotten()
+    {
+        using var store = Open();
+        store.EnsureFolder("f", 1);
+        var old = Entry("old");
+        old.Deleted = true;
+        old.ModifiedNs = 100;
+        var recent = Entry("recent");
+        recent.Deleted = true;
+        recent.ModifiedNs = 1000;
+        store.CommitLocal("f", [(old, 0UL), (recent, 0UL)]);
+
+        Assert.Equal(1, store.ExpireTombstones("f", 500));
+        Assert.Null(store.GetLocal("f", "old"));
+        Assert.NotNull(store.GetLocal("f", "recent"));
+    }
+
+    private IndexStore Open() => IndexStore.Open(_home.Combine("index.db"), _local.Id);
+
+    private static FileEntry Entry(string name, ulong sequence = 0, VersionVector? version = null) => new()
+    {
+        Name = name,
+        Type = FileType.File,
+        Version = (version ?? VersionVector.Of((1, 1))).ToProto(),
+        Sequence = sequence,
+        Manifest = new FileManifest { FileHash = ByteString.CopyFrom(new byte[32]) },
+    };
+}

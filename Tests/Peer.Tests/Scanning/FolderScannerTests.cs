@@ -1,0 +1,194 @@
+using Mesh.Peer.Files;
+using Mesh.Peer.Identity;
+using Mesh.Peer.Index;
+using Mesh.Peer.Scanning;
+using Mesh.Peer.Sync;
+using Mesh.Peer.Tests.Sync;
+using Mesh.Proto;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Mesh.Peer.Tests.Scanning;
+
+public sealed class FolderScannerTests : IDisposable
+{
+    private readonly TempFolder _home = new();
+    private readonly DeviceIdentity _identity = DeviceIdentity.CreateEphemeral();
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero));
+    private readonly string _root;
+
+    public FolderScannerTests()
+    {
+        _root = _home.Combine("folder");
+        Directory.CreateDirectory(_root);
+    }
+
+    public void Dispose()
+    {
+        _identity.Dispose();
+        _home.Dispose();
+    }
+
+    [Fact]
+    public async Task Unchanged_files_are_not_read_again_even_after_a_restart()
+    {
+        Write("a.txt", 1000);
+        Write("dir/b.bin", 3_000_000);
+        using (var store = OpenStore())
+        {
+            var first = await Scanner(store).ScanAsync(null, null, CancellationToken.None);
+            Assert.Equal(3, first.Changed);
+            Assert.Equal(3_001_000, first.HashedBytes);
+        }
+
+        using var reopened = OpenStore();
+        var second = await Scanner(reopened).ScanAsync(null, null, CancellationToken.None);
+        Assert.Equal(0, second.Changed);
+        Assert.Equal(0, second.HashedBytes);
+    }
+
+    [Fact]
+    public async Task Only_the_changed_file_is_rehashed_and_gets_a_newer_version()
+    {
+        Write("a.txt", 1000);
+        Write("b.txt", 2000);
+        using var store = OpenStore();
+        var scanner = Scanner(store);
+        await scanner.ScanAsync(null, null, CancellationToken.None);
+        var before = store.GetLocal("f", "a.txt")!.Entry;
+
+        Write("a.txt", 1500, seed: 9);
+        var result = await scanner.ScanAsync(null, null, CancellationToken.None);
+
+        Assert.Equal(1, result.Changed);
+        Assert.Equal(1500, result.HashedBytes);
+        var after = store.GetLocal("f", "a.txt")!.Entry;
+        Assert.Equal(VersionOrdering.Greater, VersionVector.FromProto(after.Version).Compare(VersionVector.FromProto(before.Version)));
+        Assert.True(after.Sequence > before.Sequence);
+    }
+
+    [Fact]
+    public async Task A_renamed_file_keeps_its_manifest_without_being_read_and_the_old_name_becomes_a_tombstone()
+    {
+        Write("old/name.bin", 2_000_000);
+        using var store = OpenStore();
+        var scanner = Scanner(store);
+        await scanner.ScanAsync(null, null, CancellationToken.None);
+        var original = store.GetLocal("f", "old/name.bin")!.Entry;
+
+        Directory.Move(Path.Combine(_root, "old"), Path.Combine(_root, "new"));
+        _time.Advance(TimeSpan.FromMinutes(5));
+        var result = await scanner.ScanAsync(null, null, CancellationToken.None);
+
+        Assert.Equal(0, result.HashedBytes);
+        Assert.Equal(original.Manifest, store.GetLocal("f", "new/name.bin")!.Entry.Manifest);
+        var tombstone = store.GetLocal("f", "old/name.bin")!.Entry;
+        Assert.True(tombstone.Deleted);
+        Assert.Equal((_time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100, tombstone.ModifiedNs);
+        Assert.True(store.GetLocal("f", "old")!.Entry.Deleted);
+    }
+
+    [Fact]
+    public async Task Ignored_paths_and_engine_files_are_not_indexed()
+    {
+        File.WriteAllText(Path.Combine(_root, ".meshignore"), "*.log\nbuild/\n");
+        Write("keep.txt", 10);
+        Write("debug.log", 10);
+        Write("build/out.o", 10);
+        Write("src/.mesh.partial.txt.tmp", 10);
+        using var store = OpenStore();
+        await Scanner(store).ScanAsync(null, null, CancellationToken.None);
+
+        var names = store.GetAllLocal("f").Keys.Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(new[] { "keep.txt", "src" }, names);
+    }
+
+    [Fact]
+    public async Task Symlinks_are_recorded_as_links_and_not_followed()
+    {
+        using var outside = new TempFolder();
+        File.WriteAllText(Path.Combine(outside.Path, "secret.txt"), "not ours");
+        File.CreateSymbolicLink(Path.Combine(_root, "link"), outside.Path);
+        using var store = OpenStore();
+        await Scanner(store).ScanAsync(null, null, CancellationToken.None);
+
+        var entry = Assert.Single(store.GetAllLocal("f").Values).Entry;
+        Assert.Equal(FileType.Symlink, entry.Type);
+        Assert.Equal(outside.Path, entry.SymlinkTarget);
+    }
+
+    [Fact]
+    public async Task A_file_that_keeps_changing_while_it_is_read_is_left_for_the_next_scan()
+    {
+        Write("growing.log.txt", 1000);
+        var hooks = new HookFileSystem
+        {
+            // Every read finds the file longer than when it was listed, like a log being written.
+            BeforeOpenRead = path => File.AppendAllText(path, "more"),
+        };
+        using var store = OpenStore();
+        var result = await Scanner(store, hooks).ScanAsync(null, null, CancellationToken.None);
+
+        Assert.Equal(1, result.Requeued);
+        Assert.Null(store.GetLocal("f", "growing.log.txt"));
+
+        hooks.BeforeOpenRead = null;
+        var calm = await Scanner(store, hooks).ScanAsync(null, null, CancellationToken.None);
+        Assert.Equal(0, calm.Requeued);
+        Assert.Equal((ulong)new FileInfo(Path.Combine(_root, "growing.log.txt")).Length, store.GetLocal("f", "growing.log.txt")!.Entry.Size);
+    }
+
+    [Fact]
+    public async Task Progress_counts_the_files_and_bytes_to_hash()
+    {
+        Write("a", 100);
+        Write("b", 200);
+        var reports = new List<ScanProgress>();
+        using var store = OpenStore();
+        await Scanner(store).ScanAsync(null, new SynchronousProgress(reports.Add), CancellationToken.None);
+
+        Assert.Equal(new ScanProgress(0, 2, 0, 300), reports[0]);
+        Assert.Equal(new ScanProgress(2, 2, 300, 300), reports[^1]);
+    }
+
+    [Fact]
+    public async Task A_scan_of_a_sub_path_leaves_the_rest_alone()
+    {
+        Write("a/one.txt", 10);
+        Write("b/two.txt", 10);
+        using var store = OpenStore();
+        var scanner = Scanner(store);
+        await scanner.ScanAsync(null, null, CancellationToken.None);
+        File.Delete(Path.Combine(_root, "b/two.txt"));
+        Write("a/three.txt", 10);
+
+        await scanner.ScanAsync("a", null, CancellationToken.None);
+
+        Assert.NotNull(store.GetLocal("f", "a/three.txt"));
+        Assert.False(store.GetLocal("f", "b/two.txt")!.Entry.Deleted);
+    }
+
+    private void Write(string name, int size, int seed = 1)
+    {
+        var path = Path.Combine(_root, name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var bytes = new byte[size];
+        new Random(seed).NextBytes(bytes);
+        File.WriteAllBytes(path, bytes);
+    }
+
+    private IndexStore OpenStore()
+    {
+        var store = IndexStore.Open(_home.Combine("index.db"), _identity.Id);
+        store.EnsureFolder("f", 1);
+        return store;
+    }
+
+    private FolderScanner Scanner(IndexStore store, IFileSystem? fs = null) =>
+        new(new SyncFolder(new FolderOptions("f", _root), fs ?? new LocalFileSystem()), store, _identity.Id, new SyncEngineOptions(), _time, NullLogger.Instance);
+
+    private sealed class SynchronousProgress(Action<ScanProgress> report) : IProgress<ScanProgress>
+    {
+        public void Report(ScanProgress value) => report(value);
+    }
+}
