@@ -49,7 +49,7 @@ public sealed class Checklist
         var existing = Find(local.Base, remote.EndPoint);
         if (existing is not null)
         {
-            if (existing.Priority >= pair.Priority || existing.State != CandidatePairState.Frozen)
+            if (existing.Priority >= pair.Priority || existing.State is not (CandidatePairState.Frozen or CandidatePairState.Waiting))
             {
                 return null;
             }
@@ -60,7 +60,7 @@ public sealed class Checklist
         if (_pairs.Count >= _limit)
         {
             var lowest = _pairs[^1];
-            if (lowest.Priority >= pair.Priority || lowest.State != CandidatePairState.Frozen)
+            if (lowest.Priority >= pair.Priority || lowest.State is not (CandidatePairState.Frozen or CandidatePairState.Waiting))
             {
                 return null;
             }

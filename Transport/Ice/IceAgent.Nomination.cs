@@ -104,13 +104,13 @@ public sealed partial class IceAgent
             return;
         }
 
-        // With both sides' candidates complete and nothing left to check, waiting longer cannot help (section 7.2.5.3.3).
+        // With both sides' candidates complete and every pair failed, waiting longer cannot help (section
+        // 7.2.5.3.3). An empty checklist is left to the timeout: the peer's checks may still bring a
+        // peer-reflexive candidate.
         if (GatheringComplete && _remoteEndOfCandidates && _remoteCredentials is not null
-            && _valid.Count == 0 && !_checklist.HasPendingChecks && _nominating is null)
+            && _valid.Count == 0 && _checklist.AllFailed && _nominating is null)
         {
-            Fail(_checklist.Pairs.Count == 0
-                ? "no candidate pairs: the peer's candidates and ours share no address family"
-                : $"all {_checklist.Pairs.Count} candidate pairs failed their connectivity checks");
+            Fail($"all {_checklist.Pairs.Count} candidate pairs failed their connectivity checks");
         }
     }
 }
