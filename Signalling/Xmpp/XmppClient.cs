@@ -271,7 +271,7 @@ public sealed partial class XmppClient : IAsyncDisposable
         {
             try
             {
-                using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(2), _options.TimeProvider);
                 await connection.SendAsync(new XElement(XmppNamespaces.Client + "presence", new XAttribute("type", "unavailable")), grace.Token).ConfigureAwait(false);
                 await connection.SendRawAsync("</stream:stream>", grace.Token).ConfigureAwait(false);
             }
@@ -402,17 +402,33 @@ public sealed partial class XmppClient : IAsyncDisposable
             return;
         }
 
-        await connection.DisposeAsync().ConfigureAwait(false);
-        var closed = (ClientState)Volatile.Read(ref _state) == ClientState.Closed;
-        var reconnect = !closed && _options.AutoReconnect;
         if (reason.Kind == XmppErrorKind.Protocol)
         {
+            // RFC 6120 4.9: tell the server why before closing; best effort, the stream is broken anyway.
             _logger.LogWarning("Closing the stream: {Reason}", reason.Message);
+            try
+            {
+                using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(1), _options.TimeProvider);
+                await connection.SendRawAsync(
+                    "<stream:error><not-well-formed xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error></stream:stream>", grace.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is XmppException or OperationCanceledException)
+            {
+                _logger.LogDebug("Could not send the stream error: {Reason}", e.Message);
+            }
         }
         else
         {
             _logger.LogInformation("Connection lost: {Reason}", reason.Message);
         }
+
+        await connection.DisposeAsync().ConfigureAwait(false);
+        var closed = (ClientState)Volatile.Read(ref _state) == ClientState.Closed;
+
+        // A resource conflict means another session took our resource over; reconnecting would throw
+        // it out in turn, and the two would evict each other forever.
+        var replaced = reason.Kind == XmppErrorKind.StreamError && reason.Condition == "conflict";
+        var reconnect = !closed && !replaced && _options.AutoReconnect;
 
         if (!_smEnabled || _sm.Id is null)
         {

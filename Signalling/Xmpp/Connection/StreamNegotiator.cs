@@ -58,8 +58,8 @@ internal sealed class StreamNegotiator
 
     private async Task<NegotiationResult> ConnectAsync(ConnectionTarget target, StreamManagementState? resume, CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.ConnectTimeout);
+        using var deadline = new CancellationTokenSource(_options.ConnectTimeout, _options.TimeProvider);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         var connection = await OpenTcpAsync(target, timeout.Token).ConfigureAwait(false);
         try
         {
