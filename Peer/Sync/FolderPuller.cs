@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using Google.Protobuf;
 using Mesh.Chunking;
 using Mesh.Peer.Files;
@@ -21,6 +22,7 @@ namespace Mesh.Peer.Sync;
 internal sealed class FolderPuller
 {
     private const int DiskFullErrno = 28;
+    private const int SmallFileBytes = 1024 * 1024;
 
     private readonly SyncEngine _engine;
     private readonly SyncFolder _folder;
@@ -63,7 +65,11 @@ internal sealed class FolderPuller
         }
     }
 
-    /// <summary>One pass over everything needed now; true when nothing was left undone.</summary>
+    /// <summary>
+    /// One pass over everything needed now; true when nothing was left undone. Index-only changes and
+    /// directories go first, one by one; files are pulled several at a time (their fsyncs and round
+    /// trips overlap); deletes go last, children before parents.
+    /// </summary>
     public async Task<bool> PullOnceAsync(CancellationToken ct)
     {
         var connections = _engine.ConnectionsFor(_folder.Id);
@@ -81,64 +87,69 @@ internal sealed class FolderPuller
             return true;
         }
 
-        var remaining = needs.Count;
-        var remainingBytes = needs.Sum(n => n.Kind == NeedKind.File ? (long)n.Entry.Size : 0);
-        _folder.Status = new FolderStatus(FolderState.Syncing, remaining, remainingBytes, null);
-        var deletes = needs.Where(n => n.Kind == NeedKind.Delete).ToDictionary(n => n.Entry.Name, StringComparer.Ordinal);
-        var done = new HashSet<string>(StringComparer.Ordinal);
-        var caseIndex = Fs.IsCaseSensitive ? null : BuildCaseIndex();
-        string? error = null;
-        foreach (var need in needs)
+        var pass = new PullPass(needs, Fs.IsCaseSensitive ? null : BuildCaseIndex());
+        _folder.Status = new FolderStatus(FolderState.Syncing, pass.Remaining, pass.RemainingBytes, null);
+        using var abort = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        try
         {
-            ct.ThrowIfCancellationRequested();
-            if (done.Contains(need.Entry.Name))
+            foreach (var need in needs.Where(n => n.Kind is NeedKind.RecordOnly or NeedKind.Directory))
             {
-                remaining--;
-                continue;
+                await RunOneAsync(need, pass, abort, abort.Token).ConfigureAwait(false);
             }
 
-            await _folder.Gate.WaitAsync(ct).ConfigureAwait(false);
-            bool ok;
-            try
-            {
-                ok = await ApplyAsync(need, deletes, done, caseIndex, ct).ConfigureAwait(false);
-            }
-            catch (IOException ex) when (IsDiskFull(ex))
-            {
-                error = $"disk full while pulling {need.Entry.Name}: {ex.Message}";
-                _logger.LogError("Folder {Folder}: {Error}; pulling pauses and resumes when space returns", _folder.Id, error);
-                break;
-            }
-            catch (Exception ex) when (ex is PullException or ChunkUnavailableException or LinkClosedException or IOException or UnauthorizedAccessException)
-            {
-                _logger.LogWarning("Folder {Folder}: could not pull {Name}: {Reason}", _folder.Id, need.Entry.Name, ex.Message);
-                error = $"{need.Entry.Name}: {ex.Message}";
-                ok = false;
-            }
-            finally
-            {
-                _folder.Gate.Release();
-            }
+            var options = new ParallelOptions { MaxDegreeOfParallelism = _engine.Options.MaxParallelFiles, CancellationToken = abort.Token };
+            await Parallel.ForEachAsync(needs.Where(n => n.Kind == NeedKind.File), options, (need, token) => new ValueTask(RunOneAsync(need, pass, abort, token))).ConfigureAwait(false);
 
-            if (ok)
+            foreach (var need in needs.Where(n => n.Kind == NeedKind.Delete))
             {
-                if (caseIndex is not null && need.Kind != NeedKind.Delete)
-                {
-                    caseIndex.TryAdd(need.Entry.Name, need.Entry.Name);
-                }
-
-                done.Add(need.Entry.Name);
-                remaining--;
-                remainingBytes -= need.Kind == NeedKind.File ? (long)need.Entry.Size : 0;
-                _folder.Status = new FolderStatus(FolderState.Syncing, remaining, remainingBytes, null);
+                await RunOneAsync(need, pass, abort, abort.Token).ConfigureAwait(false);
             }
         }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            // The pass was aborted (disk full); the error is recorded.
+        }
 
-        RemoveStaleTemporaries(needs.Where(n => !done.Contains(n.Entry.Name)).Select(n => n.Entry.Name).ToHashSet(StringComparer.Ordinal));
-        _folder.Status = remaining == 0
+        RemoveStaleTemporaries(needs.Where(n => !pass.Done.ContainsKey(n.Entry.Name)).Select(n => n.Entry.Name).ToHashSet(StringComparer.Ordinal));
+        _folder.Status = pass.Remaining == 0
             ? new FolderStatus(FolderState.Idle, 0, 0, null)
-            : new FolderStatus(error is null ? FolderState.Syncing : FolderState.Error, remaining, remainingBytes, error);
-        return remaining == 0;
+            : new FolderStatus(pass.Error is null ? FolderState.Syncing : FolderState.Error, pass.Remaining, pass.RemainingBytes, pass.Error);
+        return pass.Remaining == 0;
+    }
+
+    private async Task RunOneAsync(Need need, PullPass pass, CancellationTokenSource abort, CancellationToken ct)
+    {
+        if (pass.Done.ContainsKey(need.Entry.Name))
+        {
+            pass.Complete(need);
+            return;
+        }
+
+        bool ok;
+        try
+        {
+            ok = await ApplyAsync(need, pass, ct).ConfigureAwait(false);
+        }
+        catch (IOException ex) when (IsDiskFull(ex))
+        {
+            pass.Error = $"disk full while pulling {need.Entry.Name}: {ex.Message}";
+            _logger.LogError("Folder {Folder}: {Error}; pulling pauses and resumes when space returns", _folder.Id, pass.Error);
+            await abort.CancelAsync().ConfigureAwait(false);
+            return;
+        }
+        catch (Exception ex) when (ex is PullException or ChunkUnavailableException or LinkClosedException or IOException or UnauthorizedAccessException)
+        {
+            _logger.LogWarning("Folder {Folder}: could not pull {Name}: {Reason}", _folder.Id, need.Entry.Name, ex.Message);
+            pass.Error = $"{need.Entry.Name}: {ex.Message}";
+            ok = false;
+        }
+
+        if (ok)
+        {
+            pass.Done[need.Entry.Name] = true;
+            pass.Complete(need);
+            _folder.Status = new FolderStatus(FolderState.Syncing, pass.Remaining, pass.RemainingBytes, null);
+        }
     }
 
     // A temporary file is kept while its target is still needed (the pull resumes from it) and removed
@@ -187,22 +198,51 @@ internal sealed class FolderPuller
         return index;
     }
 
-    private async Task<bool> ApplyAsync(Need need, Dictionary<string, Need> deletes, HashSet<string> done, Dictionary<string, string>? caseIndex, CancellationToken ct)
+    private async Task<bool> ApplyAsync(Need need, PullPass pass, CancellationToken ct)
     {
-        var name = need.Entry.Name;
-        if (need.Kind == NeedKind.RecordOnly)
+        if (need.Kind == NeedKind.File && need.Entry.Type == FileType.File)
         {
-            Commit(WithVersion(need.Entry, need.Version), need.Local?.Inode ?? 0);
-            return true;
+            return await ApplyFileAsync(need, pass, ct).ConfigureAwait(false);
         }
 
+        await _folder.Gate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            if (need.Kind == NeedKind.RecordOnly)
+            {
+                Commit(WithVersion(need.Entry, need.Version), need.Local?.Inode ?? 0);
+                return true;
+            }
+
+            if (!Prechecks(need, pass))
+            {
+                return false;
+            }
+
+            return need.Kind switch
+            {
+                NeedKind.Directory => ApplyDirectory(need),
+                NeedKind.Delete => ApplyDelete(need),
+                _ => ApplySymlink(need),
+            };
+        }
+        finally
+        {
+            _folder.Gate.Release();
+        }
+    }
+
+    // Called under the gate: the name can be written here, and the disk holds what the index says.
+    private bool Prechecks(Need need, PullPass pass)
+    {
+        var name = need.Entry.Name;
         if (_folder.CheckParents(name) is { } parentProblem)
         {
             _logger.LogWarning("Folder {Folder}: skipping {Name}: {Reason}", _folder.Id, name, parentProblem);
             return false;
         }
 
-        if (need.Kind != NeedKind.Delete && LocalNameProblem(name, caseIndex) is { } nameProblem)
+        if (need.Kind != NeedKind.Delete && pass.ClaimName(name) is { } nameProblem)
         {
             _logger.LogWarning("Folder {Folder}: skipping {Name}: {Reason}", _folder.Id, name, nameProblem);
             return false;
@@ -214,32 +254,7 @@ internal sealed class FolderPuller
             return false;
         }
 
-        switch (need.Kind)
-        {
-            case NeedKind.Directory:
-                return ApplyDirectory(need);
-            case NeedKind.Delete:
-                return ApplyDelete(need);
-            case NeedKind.File when need.Entry.Type == FileType.Symlink:
-                return ApplySymlink(need);
-            default:
-                return await ApplyFileAsync(need, deletes, done, ct).ConfigureAwait(false);
-        }
-    }
-
-    private static string? LocalNameProblem(string name, Dictionary<string, string>? caseIndex)
-    {
-        if (caseIndex is not null && caseIndex.TryGetValue(name, out var existing) && !string.Equals(existing, name, StringComparison.Ordinal))
-        {
-            return $"differs only in case from existing '{existing}', which this file system cannot hold side by side";
-        }
-
-        if (OperatingSystem.IsWindows() && NameValidator.ReservedOnWindows(name))
-        {
-            return "reserved name on this file system";
-        }
-
-        return null;
+        return true;
     }
 
     private bool ApplyDirectory(Need need)
@@ -314,70 +329,95 @@ internal sealed class FolderPuller
         return true;
     }
 
-    private async Task<bool> ApplyFileAsync(Need need, Dictionary<string, Need> deletes, HashSet<string> done, CancellationToken ct)
+    private async Task<bool> ApplyFileAsync(Need need, PullPass pass, CancellationToken ct)
     {
         var entry = need.Entry;
         var name = entry.Name;
         var path = _folder.PathOf(name);
         var local = need.Local is { Entry.Deleted: false } live ? live : null;
-        if (local is { Entry.Type: FileType.Directory })
+        string temp;
+        await _folder.Gate.WaitAsync(ct).ConfigureAwait(false);
+        try
         {
-            _logger.LogWarning("Folder {Folder}: {Name} is a directory here and a file there; kept", _folder.Id, name);
-            return false;
+            if (!Prechecks(need, pass))
+            {
+                return false;
+            }
+
+            if (local is { Entry.Type: FileType.Directory })
+            {
+                _logger.LogWarning("Folder {Folder}: {Name} is a directory here and a file there; kept", _folder.Id, name);
+                return false;
+            }
+
+            if (local is not null && ConflictRule.SameContent(local.Entry, entry))
+            {
+                // The content is already here (a merge elsewhere, or only metadata changed).
+                Fs.SetMode(path, entry.Mode);
+                Fs.SetModified(path, entry.ModifiedNs);
+                Commit(WithVersion(entry, need.Version), Fs.Stat(path)?.Inode ?? 0);
+                return true;
+            }
+
+            var directory = Path.GetDirectoryName(path)!;
+            Fs.CreateDirectory(directory);
+            if (!need.Conflict && TryMoveFromDelete(need, path, pass))
+            {
+                return true;
+            }
+
+            temp = Path.Combine(directory, EngineFiles.TemporaryFor(Path.GetFileName(path)));
+            var slash = name.LastIndexOf('/');
+            _folder.Temporaries[(slash < 0 ? string.Empty : name[..(slash + 1)]) + EngineFiles.TemporaryFor(name[(slash + 1)..])] = true;
+        }
+        finally
+        {
+            _folder.Gate.Release();
         }
 
-        if (local is not null && ConflictRule.SameContent(local.Entry, entry))
-        {
-            // The content is already here (a merge elsewhere, or only metadata changed).
-            Fs.SetMode(path, entry.Mode);
-            Fs.SetModified(path, entry.ModifiedNs);
-            Commit(WithVersion(entry, need.Version), Fs.Stat(path)?.Inode ?? 0);
-            return true;
-        }
-
-        var directory = Path.GetDirectoryName(path)!;
-        Fs.CreateDirectory(directory);
-        if (!need.Conflict && TryMoveFromDelete(need, path, deletes, done))
-        {
-            return true;
-        }
-
-        var temp = Path.Combine(directory, EngineFiles.TemporaryFor(Path.GetFileName(path)));
-        var slash = name.LastIndexOf('/');
-        _folder.Temporaries[(slash < 0 ? string.Empty : name[..(slash + 1)]) + EngineFiles.TemporaryFor(name[(slash + 1)..])] = true;
+        // Assembling needs no lock: the temporary file is the puller's alone, and a scan that runs
+        // meanwhile is caught by the check before the rename.
         await AssembleAsync(need, temp, ct).ConfigureAwait(false);
         await VerifyAsync(entry.Manifest, temp, ct).ConfigureAwait(false);
         Fs.SetMode(temp, entry.Mode);
         Fs.SetModified(temp, entry.ModifiedNs);
 
-        // Last look before replacing: a local edit since the last scan must not be overwritten. The
-        // temporary file stays, so the next attempt only re-verifies it.
-        if (!DiskMatchesIndex(name, need.Local))
+        await _folder.Gate.WaitAsync(ct).ConfigureAwait(false);
+        try
         {
-            _logger.LogInformation("Folder {Folder}: {Name} changed locally during the pull; rescanning before deciding", _folder.Id, name);
-            _engine.RequestScan(_folder.Id, name);
-            return false;
-        }
+            // Last look before replacing: a local edit since the last scan must not be overwritten. The
+            // temporary file stays, so the next attempt only re-verifies it.
+            if (!DiskMatchesIndex(name, need.Local) || _folder.CheckParents(name) is not null)
+            {
+                _logger.LogInformation("Folder {Folder}: {Name} changed locally during the pull; rescanning before deciding", _folder.Id, name);
+                _engine.RequestScan(_folder.Id, name);
+                return false;
+            }
 
-        if (need.Conflict && local is not null)
+            if (need.Conflict && local is not null)
+            {
+                KeepConflictCopy(need);
+            }
+
+            Fs.Rename(temp, path);
+            Commit(WithVersion(entry, need.Version), Fs.Stat(path)?.Inode ?? 0);
+            return true;
+        }
+        finally
         {
-            KeepConflictCopy(need);
+            _folder.Gate.Release();
         }
-
-        Fs.Rename(temp, path);
-        Commit(WithVersion(entry, need.Version), Fs.Stat(path)?.Inode ?? 0);
-        return true;
     }
 
     // A rename elsewhere arrives as a new name plus a delete of the old one. When the old file is here,
     // unchanged, and about to be deleted anyway, moving it is the whole transfer.
-    private bool TryMoveFromDelete(Need need, string path, Dictionary<string, Need> deletes, HashSet<string> done)
+    private bool TryMoveFromDelete(Need need, string path, PullPass pass)
     {
         foreach (var candidate in _engine.Store.FindLocalByFileHash(_folder.Id, need.Entry.Manifest.FileHash.Span))
         {
-            if (candidate == need.Entry.Name || !deletes.TryGetValue(candidate, out var delete) || done.Contains(candidate) ||
+            if (candidate == need.Entry.Name || !pass.Deletes.TryGetValue(candidate, out var delete) || pass.Done.ContainsKey(candidate) ||
                 _folder.CheckParents(candidate) is not null || !DiskMatchesIndex(candidate, delete.Local) ||
-                Fs.Stat(path) is not null)
+                Fs.Stat(path) is not null || !pass.Done.TryAdd(candidate, true))
             {
                 continue;
             }
@@ -389,7 +429,6 @@ internal sealed class FolderPuller
             var inode = Fs.Stat(path)?.Inode ?? 0;
             _engine.Store.CommitLocal(_folder.Id, [(WithVersion(need.Entry, need.Version), inode), (WithVersion(delete.Entry, delete.Version), 0UL)]);
             _folder.LocalChanged.Notify();
-            done.Add(candidate);
             _logger.LogDebug("Folder {Folder}: {From} moved to {To} locally, nothing transferred", _folder.Id, candidate, need.Entry.Name);
             return true;
         }
@@ -518,12 +557,41 @@ internal sealed class FolderPuller
     private async Task VerifyAsync(FileManifest expected, string temp, CancellationToken ct)
     {
         FileManifest actual;
+        if (expected.Size <= SmallFileBytes)
+        {
+            // Small files: one read and a single-threaded pass beat the pipeline's multi-MiB blocks.
+            var buffer = ArrayPool<byte>.Shared.Rent((int)expected.Size);
+            try
+            {
+                using var handle = Fs.OpenRead(temp);
+                var span = buffer.AsSpan(0, (int)expected.Size);
+                if (RandomAccess.GetLength(handle) != (long)expected.Size || !ReadExactly(handle, span, 0))
+                {
+                    throw new PullException("the assembled file has the wrong length");
+                }
+
+                actual = ManifestBuilder.Build(span, ChunkerParameters.FromId(expected.ChunkerId));
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+
+            CheckWholeFile(expected, actual, temp);
+            return;
+        }
+
         var stream = new FileStream(temp, new FileStreamOptions { Mode = FileMode.Open, Access = FileAccess.Read, Share = FileShare.ReadWrite, BufferSize = 0 });
         await using (stream.ConfigureAwait(false))
         {
             actual = await ManifestBuilder.BuildAsync(stream, ChunkerParameters.FromId(expected.ChunkerId), ct).ConfigureAwait(false);
         }
 
+        CheckWholeFile(expected, actual, temp);
+    }
+
+    private void CheckWholeFile(FileManifest expected, FileManifest actual, string temp)
+    {
         if (!actual.FileHash.Equals(expected.FileHash))
         {
             Fs.DeleteFile(temp);
@@ -582,5 +650,72 @@ internal sealed class FolderPuller
     {
         _engine.Store.CommitLocal(_folder.Id, [(entry, inode)]);
         _folder.LocalChanged.Notify();
+    }
+    /// <summary>The shared state of one pull pass, touched by the parallel file pulls.</summary>
+    private sealed class PullPass
+    {
+        private readonly Lock _gate = new();
+        private readonly Dictionary<string, string>? _caseIndex;
+        private int _remaining;
+        private long _remainingBytes;
+        private string? _error;
+
+        public PullPass(List<Need> needs, Dictionary<string, string>? caseIndex)
+        {
+            _caseIndex = caseIndex;
+            _remaining = needs.Count;
+            _remainingBytes = needs.Sum(n => n.Kind == NeedKind.File ? (long)n.Entry.Size : 0);
+            Deletes = needs.Where(n => n.Kind == NeedKind.Delete).ToDictionary(n => n.Entry.Name, StringComparer.Ordinal);
+        }
+
+        /// <summary>Deletes of this pass by name, for satisfying renames by moving.</summary>
+        public Dictionary<string, Need> Deletes { get; }
+
+        /// <summary>Names finished in this pass (including old names consumed by a move).</summary>
+        public ConcurrentDictionary<string, bool> Done { get; } = new(StringComparer.Ordinal);
+
+        public int Remaining => Volatile.Read(ref _remaining);
+
+        public long RemainingBytes => Interlocked.Read(ref _remainingBytes);
+
+        public string? Error
+        {
+            get => Volatile.Read(ref _error);
+            set => Volatile.Write(ref _error, value);
+        }
+
+        public void Complete(Need need)
+        {
+            Interlocked.Decrement(ref _remaining);
+            if (need.Kind == NeedKind.File)
+            {
+                Interlocked.Add(ref _remainingBytes, -(long)need.Entry.Size);
+            }
+        }
+
+        /// <summary>Null when this file system can hold the name next to what is here; else why not.</summary>
+        public string? ClaimName(string name)
+        {
+            if (OperatingSystem.IsWindows() && NameValidator.ReservedOnWindows(name))
+            {
+                return "reserved name on this file system";
+            }
+
+            if (_caseIndex is null)
+            {
+                return null;
+            }
+
+            lock (_gate)
+            {
+                if (_caseIndex.TryGetValue(name, out var existing) && !string.Equals(existing, name, StringComparison.Ordinal))
+                {
+                    return $"differs only in case from existing '{existing}', which this file system cannot hold side by side";
+                }
+
+                _caseIndex[name] = name;
+                return null;
+            }
+        }
     }
 }

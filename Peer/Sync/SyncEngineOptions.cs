@@ -12,6 +12,9 @@ internal sealed record SyncEngineOptions
     /// <summary>Chunk requests of one file in flight at once, over all links.</summary>
     public int MaxParallelRequestsPerFile { get; init; } = 32;
 
+    /// <summary>Files pulled at once in one folder, so that round trips and fsyncs overlap.</summary>
+    public int MaxParallelFiles { get; init; } = 16;
+
     /// <summary>Target size of one Index/IndexUpdate message.</summary>
     public int IndexBatchBytes { get; init; } = 512 * 1024;
 
