@@ -14,6 +14,8 @@ public sealed class DataChannel
     private readonly object _gate = new();
     private bool _incomingReset;
     private bool _outgoingReset;
+    private DataChannelMessageHandler? _messageReceived;
+    private List<(byte[] Data, bool Text)>? _early = [];
 
     internal DataChannel(DataChannelConnection connection, ushort id, string label, string protocol, bool ordered, DataChannelState state)
     {
@@ -28,8 +30,36 @@ public sealed class DataChannel
     /// <summary>Raised when the channel becomes open (the peer acknowledged it, or sent on it).</summary>
     public event Action<DataChannel>? Opened;
 
-    /// <summary>Raised for each message received.</summary>
-    public event DataChannelMessageHandler? MessageReceived;
+    /// <summary>
+    /// Raised for each message received. Messages that arrive before the first handler is attached (the
+    /// peer may send right after opening) are kept and handed to that first handler when it is attached.
+    /// </summary>
+    public event DataChannelMessageHandler? MessageReceived
+    {
+        add
+        {
+            lock (_gate)
+            {
+                _messageReceived += value;
+                if (_early is { } early && value is not null)
+                {
+                    _early = null;
+                    foreach (var (data, text) in early)
+                    {
+                        value(this, data, text);
+                    }
+                }
+            }
+        }
+
+        remove
+        {
+            lock (_gate)
+            {
+                _messageReceived -= value;
+            }
+        }
+    }
 
     /// <summary>Raised once when the channel is closed.</summary>
     public event Action<DataChannel>? Closed;
@@ -98,7 +128,16 @@ public sealed class DataChannel
             MarkOpen(); // RFC 8832 section 6: data before the ACK implies it
         }
 
-        MessageReceived?.Invoke(this, message, isText);
+        lock (_gate)
+        {
+            if (_messageReceived is null)
+            {
+                (_early ??= []).Add((message.ToArray(), isText));
+                return;
+            }
+
+            _messageReceived(this, message, isText);
+        }
     }
 
     /// <summary>The peer reset its outgoing stream: reset ours too (if not already), then the channel is closed.</summary>

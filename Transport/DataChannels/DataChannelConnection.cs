@@ -18,6 +18,8 @@ public sealed class DataChannelConnection : IDisposable
     private readonly object _gate = new();
     private readonly TaskCompletionSource _established = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource? _spaceWaiter;
+    private Action<DataChannel>? _channelOpened;
+    private List<DataChannel>? _earlyChannels = [];
     private int _nextId;
 
     private DataChannelConnection(IDatagramPath path, DtlsRole role, DataChannelOptions options)
@@ -44,8 +46,33 @@ public sealed class DataChannelConnection : IDisposable
         }
     }
 
-    /// <summary>Raised when the peer opens a channel.</summary>
-    public event Action<DataChannel>? ChannelOpened;
+    /// <summary>Raised when the peer opens a channel; channels opened before the first handler is attached are raised to it then.</summary>
+    public event Action<DataChannel>? ChannelOpened
+    {
+        add
+        {
+            List<DataChannel>? early;
+            lock (_gate)
+            {
+                _channelOpened += value;
+                early = _earlyChannels;
+                _earlyChannels = null;
+            }
+
+            foreach (var channel in early ?? [])
+            {
+                value?.Invoke(channel);
+            }
+        }
+
+        remove
+        {
+            lock (_gate)
+            {
+                _channelOpened -= value;
+            }
+        }
+    }
 
     /// <summary>Raised once when the association ends; the argument is the reason, null after a graceful close.</summary>
     public event Action<string?>? Closed;
@@ -251,7 +278,18 @@ public sealed class DataChannelConnection : IDisposable
         }
 
         Association.TrySend(streamId, (uint)DataChannelPpid.Dcep, [DataChannelAck.MessageType]);
-        ChannelOpened?.Invoke(channel);
+        Action<DataChannel>? handler;
+        lock (_gate)
+        {
+            handler = _channelOpened;
+            if (handler is null)
+            {
+                (_earlyChannels ??= []).Add(channel);
+                return;
+            }
+        }
+
+        handler(channel);
     }
 
     private void OnAssociationClosed(string? reason)
