@@ -46,54 +46,54 @@ netns_add() {
 }
 
 netns_build() {
-  set -e
+  # Called as a condition, where errexit does not apply: every step checks its own status.
   local dir=$1 pub="${NETNS_PREFIX}-pub" i name nat host secret
-  netns_add "$pub"
-  netns_in "$pub" sysctl -qw net.ipv4.ip_forward=1
-  netns_in "$pub" ip addr add 198.18.0.1/32 dev lo
-  netns_in "$pub" ip addr add 198.18.0.2/32 dev lo
+  netns_add "$pub" || return 1
+  netns_in "$pub" sysctl -qw net.ipv4.ip_forward=1 || return 1
+  netns_in "$pub" ip addr add 198.18.0.1/32 dev lo || return 1
+  netns_in "$pub" ip addr add 198.18.0.2/32 dev lo || return 1
 
   for i in 1 2 3 4; do
     name=${NETNS_NETWORKS[$((i - 1))]}
     nat="${NETNS_PREFIX}-nat-$name"
     host="${NETNS_PREFIX}-$name"
-    netns_add "$nat"
-    netns_add "$host"
+    netns_add "$nat" || return 1
+    netns_add "$host" || return 1
     # WAN: public <-> router. Interface names are short and local to each namespace.
-    ip link add "mw$i-$NETNS_PREFIX" netns "$pub" type veth peer name wan netns "$nat"
-    netns_in "$pub" ip link set "mw$i-$NETNS_PREFIX" name "wan$i"
-    netns_in "$pub" ip addr add "198.18.$i.1/24" dev "wan$i"
-    netns_in "$pub" ip link set "wan$i" up
-    netns_in "$nat" ip addr add "198.18.$i.2/24" dev wan
-    netns_in "$nat" ip link set wan up
-    netns_in "$nat" ip route add default via "198.18.$i.1"
+    ip link add "mw$i-$NETNS_PREFIX" netns "$pub" type veth peer name wan netns "$nat" || return 1
+    netns_in "$pub" ip link set "mw$i-$NETNS_PREFIX" name "wan$i" || return 1
+    netns_in "$pub" ip addr add "198.18.$i.1/24" dev "wan$i" || return 1
+    netns_in "$pub" ip link set "wan$i" up || return 1
+    netns_in "$nat" ip addr add "198.18.$i.2/24" dev wan || return 1
+    netns_in "$nat" ip link set wan up || return 1
+    netns_in "$nat" ip route add default via "198.18.$i.1" || return 1
     # LAN: router <-> host.
-    ip link add "ml$i-$NETNS_PREFIX" netns "$nat" type veth peer name eth0 netns "$host"
-    netns_in "$nat" ip link set "ml$i-$NETNS_PREFIX" name lan
-    netns_in "$nat" ip addr add "10.99.$i.1/24" dev lan
-    netns_in "$nat" ip link set lan up
-    netns_in "$host" ip addr add "10.99.$i.2/24" dev eth0
-    netns_in "$host" ip link set eth0 up
-    netns_in "$host" ip route add default via "10.99.$i.1"
-    netns_in "$nat" sysctl -qw net.ipv4.ip_forward=1
+    ip link add "ml$i-$NETNS_PREFIX" netns "$nat" type veth peer name eth0 netns "$host" || return 1
+    netns_in "$nat" ip link set "ml$i-$NETNS_PREFIX" name lan || return 1
+    netns_in "$nat" ip addr add "10.99.$i.1/24" dev lan || return 1
+    netns_in "$nat" ip link set lan up || return 1
+    netns_in "$host" ip addr add "10.99.$i.2/24" dev eth0 || return 1
+    netns_in "$host" ip link set eth0 up || return 1
+    netns_in "$host" ip route add default via "10.99.$i.1" || return 1
+    netns_in "$nat" sysctl -qw net.ipv4.ip_forward=1 || return 1
 
     if [[ $name == sym* ]]; then
-      netns_in "$nat" iptables -t nat -A POSTROUTING -o wan -j MASQUERADE --random-fully
+      netns_in "$nat" iptables -t nat -A POSTROUTING -o wan -j MASQUERADE --random-fully || return 1
     else
-      netns_in "$nat" iptables -t nat -A POSTROUTING -o wan -j MASQUERADE
+      netns_in "$nat" iptables -t nat -A POSTROUTING -o wan -j MASQUERADE || return 1
     fi
     # Unsolicited inbound: dropped before conntrack confirms an entry for it (see the header).
-    netns_in "$nat" iptables -t mangle -A PREROUTING -i wan -m conntrack --ctstate NEW,INVALID -j DROP
-    netns_in "$nat" iptables -A FORWARD -i lan -o wan -j ACCEPT
-    netns_in "$nat" iptables -A FORWARD -i wan -o lan -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
-    netns_in "$nat" iptables -P FORWARD DROP
+    netns_in "$nat" iptables -t mangle -A PREROUTING -i wan -m conntrack --ctstate NEW,INVALID -j DROP || return 1
+    netns_in "$nat" iptables -A FORWARD -i lan -o wan -j ACCEPT || return 1
+    netns_in "$nat" iptables -A FORWARD -i wan -o lan -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT || return 1
+    netns_in "$nat" iptables -P FORWARD DROP || return 1
 
     local upper=${name^^}
     export "MESH_TEST_NETNS_${upper}=$host" "MESH_TEST_NETNS_${upper}_ADDRESS=10.99.$i.2" \
       "MESH_TEST_NETNS_${upper}_NAT=$nat" "MESH_TEST_NETNS_${upper}_PUBLIC=198.18.$i.2"
   done
 
-  secret=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
+  secret=$(head -c 18 /dev/urandom | base64 | tr -d '/+=') || return 1
   netns_in "$pub" /usr/bin/turnserver -n --listening-ip=198.18.0.1 --listening-ip=198.18.0.2 --relay-ip=198.18.0.1 \
     --listening-port=3478 --min-port=40000 --max-port=44999 --use-auth-secret --static-auth-secret="$secret" \
     --realm="${MESH_TEST_DOMAIN:-mesh.test}" --no-tls --no-dtls --no-cli --fingerprint --no-multicast-peers \
@@ -111,7 +111,6 @@ netns_build() {
   export MESH_TEST_NETNS_PUBLIC="$pub" MESH_TEST_NETNS_STUN1=198.18.0.1:3478 MESH_TEST_NETNS_STUN2=198.18.0.2:3478 \
     MESH_TEST_NETNS_TURN_HOST=198.18.0.1 MESH_TEST_NETNS_TURN_PORT=3478 MESH_TEST_NETNS_TURN_SECRET="$secret" \
     MESH_TEST_NETNS_TURN_REALM="${MESH_TEST_DOMAIN:-mesh.test}" MESH_TEST_NETNS_NETWORKS="${NETNS_NETWORKS[*]}"
-  set +e
 }
 
 # Removes everything, also after a failed or partial start: processes inside the namespaces, the
