@@ -18,8 +18,8 @@ public sealed class CandidatePair
     /// <summary>Our candidate (for a reflexive one, its base is what the checks are sent from).</summary>
     public Candidate Local => LocalCandidate.Candidate;
 
-    /// <summary>The peer's candidate.</summary>
-    public Candidate Remote { get; }
+    /// <summary>The peer's candidate (a peer-reflexive one is replaced when the peer signals the same address later).</summary>
+    public Candidate Remote { get; internal set; }
 
     /// <summary>The pair's state in the checklist.</summary>
     public CandidatePairState State { get; internal set; } = CandidatePairState.Frozen;

@@ -197,10 +197,15 @@ public sealed partial class IceAgent : IDisposable
             if (State is IceAgentState.Closed or IceAgentState.Failed
                 || !string.Equals(candidate.Transport, "udp", StringComparison.OrdinalIgnoreCase)
                 || candidate.Component != Component
-                || candidate.EndPoint.Port == 0
-                || _remote.Exists(r => r.EndPoint.Equals(candidate.EndPoint)))
+                || candidate.EndPoint.Port == 0)
             {
                 return false;
+            }
+
+            var known = _remote.FindIndex(r => r.EndPoint.Equals(candidate.EndPoint));
+            if (known >= 0)
+            {
+                return ReplacePeerReflexive(known, candidate);
             }
 
             _remote.Add(candidate);
@@ -217,6 +222,32 @@ public sealed partial class IceAgent : IDisposable
             Service();
             return true;
         }
+    }
+
+    /// <summary>
+    /// A signalled candidate whose address we first met as a peer-reflexive one (its check outran the
+    /// signalling) takes that one's place, so pairs report the real type (RFC 8445 section 7.3.1.3).
+    /// </summary>
+    private bool ReplacePeerReflexive(int index, Candidate signalled)
+    {
+        var old = _remote[index];
+        if (old.Type != CandidateType.PeerReflexive || signalled.Type == CandidateType.PeerReflexive)
+        {
+            return false;
+        }
+
+        _remote[index] = signalled;
+        foreach (var pair in _checklist.Pairs.Concat(_valid))
+        {
+            if (ReferenceEquals(pair.Remote, old))
+            {
+                pair.Remote = signalled;
+                pair.UpdatePriority(Role);
+            }
+        }
+
+        _checklist.Reprioritise(Role);
+        return true;
     }
 
     /// <summary>The peer has signalled end-of-candidates: once every pair has failed, the agent may give up.</summary>
