@@ -149,7 +149,8 @@ public sealed partial class XmppClient : IAsyncDisposable
             var connection = _connection;
             if (connection is null)
             {
-                if (_smEnabled && _sm.Id is not null && (ClientState)Volatile.Read(ref _state) == ClientState.Reconnecting)
+                // Online with no connection is the moment between losing it and deciding to reconnect.
+                if (_smEnabled && _sm.Id is not null && (ClientState)Volatile.Read(ref _state) is ClientState.Reconnecting or ClientState.Online)
                 {
                     // Held for the resumed (or next) session, like a stanza lost in flight.
                     _sm.OnSent(stanza);
@@ -322,7 +323,12 @@ public sealed partial class XmppClient : IAsyncDisposable
             else
             {
                 // A fresh session: only messages are worth re-sending; IQs died with the old session and
-                // presence is announced anew below.
+                // presence is announced anew below. What the server says it handled is not re-sent.
+                if (result.FailedResumeH is { } handled)
+                {
+                    _sm.OnAcknowledged(handled);
+                }
+
                 resend = _sm.Reset().Where(s => s.Name == XmppNamespaces.Client + "message").ToArray();
                 _sm.Id = result.Resumable ? result.StreamManagementId : null;
                 _sm.BoundJid = result.Info.BoundJid;

@@ -149,6 +149,7 @@ internal sealed class StreamNegotiator
         uint? resumedH = null;
         string? smId = null;
         var resumable = false;
+        uint? failedH = null;
         if (smOffered && resume is { Id: not null, BoundJid: not null })
         {
             await connection.SendAsync(new XElement(
@@ -167,6 +168,11 @@ internal sealed class StreamNegotiator
             }
             else
             {
+                if (uint.TryParse((string?)answer.Attribute("h"), NumberStyles.None, CultureInfo.InvariantCulture, out var handled))
+                {
+                    failedH = handled;
+                }
+
                 _logger.LogInformation("The server could not resume the session ({Answer}); starting a fresh one", answer.Elements().FirstOrDefault()?.Name.LocalName ?? answer.Name.LocalName);
             }
         }
@@ -205,7 +211,7 @@ internal sealed class StreamNegotiator
             Resumed = resumedH is not null,
             StreamFeatures = features.Elements().Select(e => e.Name.NamespaceName).Distinct().ToArray(),
         };
-        return new NegotiationResult(connection, info, smId, resumable, resumedH);
+        return new NegotiationResult(connection, info, smId, resumable, resumedH, failedH);
     }
 
     private async Task<string> AuthenticateAsync(XmppConnection connection, XElement features, CancellationToken ct)
