@@ -4,6 +4,7 @@
 # Configuration, database and logs live in the temporary folder; the Erlang distribution listens on
 # loopback on a free port of its own, without epmd. As root it runs as the package's ejabberd user.
 ejabberd_start() {
+  [ -n "${MESH_TEST_SERVER_CERT:-}" ] || { harness_unavailable "ejabberd needs the harness's test certificate"; return 0; }
   harness_apt_install ejabberd || { harness_unavailable "ejabberd could not be installed"; return 0; }
   local dir="$MESH_HARNESS_DIR/ejabberd" port tls_port proxy_port dist_port
   mkdir -p "$dir/spool" "$dir/logs" "$dir/home"
