@@ -100,6 +100,9 @@ internal sealed class WebRtcPeerCommand : IMeshCommand
                 _ => await modes.EchoTestAsync(ct).ConfigureAwait(false),
             };
 
+            var stats = connection.Association.Statistics;
+            await log.WriteLineAsync($"webrtc-peer: sctp packets {stats.PacketsSent} sent / {stats.PacketsReceived} received, data chunks {stats.DataChunksSent}, retransmissions {stats.Retransmissions} (fast {stats.FastRetransmissions}, T3 expiries {stats.Timeouts}), duplicates received {stats.DuplicatesReceived}, cwnd {connection.Association.CongestionWindow}, srtt {connection.Association.SmoothedRtt.TotalMilliseconds:F1} ms").ConfigureAwait(false);
+
             // Let the last messages (the ack, the bye, the final echoes) be acknowledged before closing.
             var drained = Stopwatch.StartNew();
             while (connection.Association.BufferedAmount > 0 && drained.Elapsed < TimeSpan.FromSeconds(5) && !ct.IsCancellationRequested)
