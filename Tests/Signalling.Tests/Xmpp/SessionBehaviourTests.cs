@@ -45,6 +45,66 @@ public sealed class SessionBehaviourTests
     }
 
     [Fact]
+    public async Task Reconnect_attempts_wait_for_the_backoff_on_the_injected_clock()
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var server = new FakeXmppServer(async (index, session) =>
+        {
+            switch (index)
+            {
+                case 0:
+                    // Logged in, then the connection drops.
+                    await session.LoginAsync();
+                    break;
+                case 1:
+                    // The immediate first retry finds the server refusing to talk.
+                    break;
+                default:
+                    await session.LoginAsync();
+                    await session.IdleAsync();
+                    break;
+            }
+        });
+        var options = Options(server, time);
+        await using var client = new XmppClient(new XmppClientOptions
+        {
+            Jid = options.Jid, Password = options.Password, Host = options.Host, Port = options.Port,
+            PinnedCertificateSha256 = options.PinnedCertificateSha256, KeepAliveInterval = TimeSpan.Zero,
+            TimeProvider = time, ReconnectInitialDelay = TimeSpan.FromSeconds(10), ReconnectMaxDelay = TimeSpan.FromMinutes(1),
+        });
+        var online = 0;
+        var back = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        client.Online += (_, _) =>
+        {
+            if (Interlocked.Increment(ref online) == 2)
+            {
+                back.TrySetResult();
+            }
+        };
+        await client.ConnectAsync(cts.Token);
+
+        // Two connections (the login and the immediate retry), then nothing while the clock stands still.
+        while (server.Connections < 2)
+        {
+            await Task.Delay(20, cts.Token);
+        }
+
+        await Task.Delay(700, cts.Token);
+        Assert.Equal(2, server.Connections);
+        Assert.False(client.IsOnline);
+
+        // The second retry waits between 5 and 10 s of the injected clock.
+        time.Advance(TimeSpan.FromSeconds(4.9));
+        await Task.Delay(300, cts.Token);
+        Assert.Equal(2, server.Connections);
+        time.Advance(TimeSpan.FromSeconds(5.2));
+        await back.Task.WaitAsync(cts.Token);
+        Assert.Equal(3, server.Connections);
+        Assert.True(client.IsOnline);
+    }
+
+    [Fact]
     public async Task A_resource_conflict_stream_error_stops_reconnecting()
     {
         using var cts = new CancellationTokenSource(Timeout);
