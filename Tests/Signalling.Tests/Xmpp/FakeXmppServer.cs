@@ -190,6 +190,72 @@ internal sealed partial class FakeXmppServer : IAsyncDisposable
             }
         }
 
+        /// <summary>
+        /// Like <see cref="LoginAsync"/>, but offers SCRAM-SHA-256-PLUS with tls-server-end-point (XEP-0440)
+        /// and checks the exchange as a server would: the proof for <paramref name="password"/>, and the
+        /// channel binding against <paramref name="bindingCertificate"/> (our own certificate unless a
+        /// test simulates a man in the middle who terminates TLS with another one).
+        /// </summary>
+        public async Task<bool> LoginWithScramPlusAsync(string password, X509Certificate2? bindingCertificate = null)
+        {
+            await ReadUntilAsync("xml:lang='en'>");
+            await WriteAsync(Header + "<stream:features><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'><required/></starttls></stream:features>");
+            await ReadUntilAsync("<starttls");
+            await ReadUntilAsync(">");
+            await WriteAsync("<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>");
+            var ssl = new SslStream(_stream);
+            await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = _server.Certificate }, _ct);
+            _stream = ssl;
+            await ReadUntilAsync("xml:lang='en'>");
+            await WriteAsync(Header + "<stream:features><mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>SCRAM-SHA-256</mechanism><mechanism>SCRAM-SHA-256-PLUS</mechanism></mechanisms>"
+                + "<sasl-channel-binding xmlns='urn:xmpp:sasl-cb:0'><channel-binding type='tls-exporter'/><channel-binding type='tls-server-end-point'/></sasl-channel-binding></stream:features>");
+            var auth = await ReadUntilAsync("</auth>");
+            if (!auth.Contains("mechanism=\"SCRAM-SHA-256-PLUS\"", StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException("the client did not choose SCRAM-SHA-256-PLUS: " + auth);
+            }
+
+            var clientFirst = Encoding.UTF8.GetString(Convert.FromBase64String(Between(auth, ">", "</auth>")));
+            var gs2 = clientFirst[..(clientFirst.IndexOf(",,", StringComparison.Ordinal) + 2)];
+            var bare = clientFirst[gs2.Length..];
+            var clientNonce = bare[(bare.IndexOf("r=", StringComparison.Ordinal) + 2)..];
+            var salt = RandomNumberGenerator.GetBytes(16);
+            var serverFirst = $"r={clientNonce}server-nonce,s={Convert.ToBase64String(salt)},i=4096";
+            await WriteAsync($"<challenge xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>{Convert.ToBase64String(Encoding.UTF8.GetBytes(serverFirst))}</challenge>");
+            var response = await ReadUntilAsync("</response>");
+            var clientFinal = Encoding.UTF8.GetString(Convert.FromBase64String(Between(response, ">", "</response>")));
+            var withoutProof = clientFinal[..clientFinal.IndexOf(",p=", StringComparison.Ordinal)];
+            var proof = Convert.FromBase64String(clientFinal[(clientFinal.IndexOf(",p=", StringComparison.Ordinal) + 3)..]);
+
+            var expectedBinding = Convert.ToBase64String([.. Encoding.UTF8.GetBytes(gs2), .. SHA256.HashData((bindingCertificate ?? _server.Certificate).RawData)]);
+            var authMessage = Encoding.UTF8.GetBytes(bare + "," + serverFirst + "," + withoutProof);
+            var salted = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), salt, 4096, HashAlgorithmName.SHA256, 32);
+            var clientKey = HMACSHA256.HashData(salted, "Client Key"u8);
+            var clientSignature = HMACSHA256.HashData(SHA256.HashData(clientKey), authMessage);
+            var expectedProof = clientKey.Zip(clientSignature, (a, b) => (byte)(a ^ b)).ToArray();
+            if (gs2 != "p=tls-server-end-point,," || withoutProof != $"c={expectedBinding},r={clientNonce}server-nonce" || !proof.SequenceEqual(expectedProof))
+            {
+                await WriteAsync("<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><not-authorized/></failure>");
+                return false;
+            }
+
+            var serverSignature = HMACSHA256.HashData(HMACSHA256.HashData(salted, "Server Key"u8), authMessage);
+            await WriteAsync($"<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>{Convert.ToBase64String(Encoding.UTF8.GetBytes("v=" + Convert.ToBase64String(serverSignature)))}</success>");
+            await ReadUntilAsync("xml:lang='en'>");
+            await WriteAsync(Header + "<stream:features><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></stream:features>");
+            var bind = await ReadUntilAsync("</iq>");
+            var id = IdPattern().Match(bind).Groups[1].Value;
+            await WriteAsync($"<iq type='result' id='{id}'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>alice@fake.test/r1</jid></bind></iq>");
+            await ReadUntilAsync("</presence>");
+            return true;
+        }
+
+        private static string Between(string text, string start, string end)
+        {
+            var from = text.IndexOf(start, StringComparison.Ordinal) + start.Length;
+            return text[from..text.LastIndexOf(end, StringComparison.Ordinal)];
+        }
+
         public async ValueTask DisposeAsync() => await _stream.DisposeAsync();
     }
 }
