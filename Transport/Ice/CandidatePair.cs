@@ -60,6 +60,12 @@ public sealed class CandidatePair
     /// <summary>Set on the controlled side when USE-CANDIDATE arrived before this pair's own check succeeded.</summary>
     internal bool NominateOnSuccess { get; set; }
 
+    /// <summary>When the latest ordinary or triggered check on this pair was sent (time since the agent started).</summary>
+    internal TimeSpan LastCheckSentAt { get; set; }
+
+    /// <summary>When the check that made this pair succeed was sent.</summary>
+    internal TimeSpan SucceededCheckSentAt { get; set; }
+
     /// <summary>Set on the controlling side while the nominating check is in flight.</summary>
     internal bool Nominating { get; set; }
 

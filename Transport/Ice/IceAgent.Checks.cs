@@ -54,6 +54,7 @@ public sealed partial class IceAgent
             }
 
             pair.State = CandidatePairState.InProgress;
+            pair.LastCheckSentAt = now;
         }
 
         _transactions[request.TransactionId] = transaction;
@@ -257,6 +258,11 @@ public sealed partial class IceAgent
         }
 
         pair.RoundTripTime = now - transaction.SentAt;
+        if (transaction.Nominates is null)
+        {
+            pair.SucceededCheckSentAt = transaction.SentAt;
+        }
+
         var firstSuccess = pair.State != CandidatePairState.Succeeded;
         pair.State = CandidatePairState.Succeeded;
         if (firstSuccess)

@@ -29,8 +29,14 @@ public sealed partial class IceAgent
             return;
         }
 
+        // A better pair is worth waiting for if it has not been checked yet, or if its check went out no earlier
+        // than the one that just succeeded. A better pair whose check went out earlier and is still unanswered is
+        // slower or dead (a private address of another network, a filtering NAT); waiting for it costs a round
+        // trip for nothing, and a triggered check (sent when the peer's check arrives) makes it count again.
+        var sentAt = best.CheckedPair.SucceededCheckSentAt;
         var betterPending = _checklist.Pairs.Any(p => p.Priority > best.CheckedPair.Priority
-            && p.State is CandidatePairState.Frozen or CandidatePairState.Waiting or CandidatePairState.InProgress);
+            && (p.State is CandidatePairState.Frozen or CandidatePairState.Waiting
+                || (p.State == CandidatePairState.InProgress && p.LastCheckSentAt >= sentAt)));
         if (betterPending)
         {
             if (_nominateAt is null)

@@ -79,12 +79,36 @@ public sealed partial class IceAgent
                 client.MappedAddress);
             foreach (var remote in _remote)
             {
-                @base.Permit(remote.EndPoint.Address);
+                @base.Permit(remote.EndPoint.Address, OnPermitted);
             }
 
             client.Start((data, from) => OnDatagram(@base, data, from));
             AddLocal(new LocalCandidate(candidate, @base));
             GatherFinished();
+            Service();
+        }
+    }
+
+    /// <summary>A relay now forwards from <paramref name="peer"/>: re-send at once the checks the server dropped before.</summary>
+    private void OnPermitted(RelayBase relay, System.Net.IPAddress peer)
+    {
+        lock (_gate)
+        {
+            if (State != IceAgentState.Checking)
+            {
+                return;
+            }
+
+            foreach (var pair in _checklist.Pairs)
+            {
+                if (ReferenceEquals(pair.LocalCandidate.Base, relay) && pair.Remote.EndPoint.Address.Equals(peer)
+                    && pair.State == CandidatePairState.InProgress)
+                {
+                    pair.State = CandidatePairState.Waiting;
+                    _checklist.Trigger(pair);
+                }
+            }
+
             Service();
         }
     }
@@ -96,7 +120,7 @@ public sealed partial class IceAgent
         {
             if (@base is RelayBase relay)
             {
-                relay.Permit(remote.EndPoint.Address);
+                relay.Permit(remote.EndPoint.Address, OnPermitted);
             }
         }
     }

@@ -32,8 +32,12 @@ internal sealed class RelayBase : CandidateBase
 
     public override void Send(ReadOnlySpan<byte> datagram, IPEndPoint remote) => _client.Send(datagram, remote);
 
-    /// <summary>Asks the server (once per address) to relay from <paramref name="peer"/>; failures only cost that peer's relayed pairs.</summary>
-    public void Permit(IPAddress peer)
+    /// <summary>
+    /// Asks the server (once per address) to relay from <paramref name="peer"/>, then calls <paramref name="ready"/>
+    /// so checks that went out before the permission existed (and were dropped by the server) are sent again at
+    /// once instead of after a retransmission timeout. A failure only costs that peer's relayed pairs.
+    /// </summary>
+    public void Permit(IPAddress peer, Action<RelayBase, IPAddress> ready)
     {
         if (peer.AddressFamily != LocalEndPoint.AddressFamily || !_permitted.Add(peer))
         {
@@ -41,9 +45,19 @@ internal sealed class RelayBase : CandidateBase
         }
 
         _ = _client.CreatePermissionAsync(peer).ContinueWith(
-            static t => _ = t.Exception,
+            t =>
+            {
+                if (t.IsCompletedSuccessfully)
+                {
+                    ready(this, peer);
+                }
+                else
+                {
+                    _ = t.Exception;
+                }
+            },
             CancellationToken.None,
-            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+            TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
     }
 
