@@ -88,7 +88,10 @@ public static class Chunker
     /// Scans from <paramref name="start"/> and returns the chunk length of the first cut point
     /// before <paramref name="end"/>, or -1 if there is none.
     /// </summary>
+    // Fully optimized from the first call: a short-lived `mesh manifest` would otherwise spend its
+    // first hundreds of MB in unoptimized code before tiering catches up.
     [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe int FindCut(ReadOnlySpan<byte> data, int start, int normal, int end, ulong smallThreshold, ulong largeThreshold)
     {
         ref var gear = ref MemoryMarshal.GetArrayDataReference(GearTable.Values);

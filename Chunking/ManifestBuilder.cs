@@ -17,9 +17,13 @@ public static class ManifestBuilder
     }
 
     /// <summary>Builds the manifest of the file at <paramref name="path"/> with the default parameter set.</summary>
-    public static async Task<FileManifest> BuildAsync(string path, CancellationToken ct)
+    public static Task<FileManifest> BuildAsync(string path, CancellationToken ct) => BuildAsync(path, ChunkerParameters.Default, ct);
+
+    /// <summary>Builds the manifest of the file at <paramref name="path"/>.</summary>
+    public static async Task<FileManifest> BuildAsync(string path, ChunkerParameters parameters, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(parameters);
 
         // No FileStream buffer: the pipeline reads in blocks of several MiB, so a second copy only costs.
         var stream = new FileStream(path, new FileStreamOptions
@@ -32,7 +36,7 @@ public static class ManifestBuilder
         });
         await using (stream.ConfigureAwait(false))
         {
-            return await BuildAsync(stream, ChunkerParameters.Default, ct).ConfigureAwait(false);
+            return await BuildAsync(stream, parameters, ct).ConfigureAwait(false);
         }
     }
 

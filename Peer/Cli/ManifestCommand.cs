@@ -11,22 +11,36 @@ internal sealed class ManifestCommand : IMeshCommand
     {
         var file = new Argument<FileInfo>("file") { Description = "The file to chunk and hash." };
         var json = new Option<bool>("--json") { Description = "Print JSON instead of a table." };
+        var chunker = new Option<uint>("--chunker")
+        {
+            Description = $"Chunker parameter set id (default {ChunkerParameters.Default.Id}; known: {string.Join(", ", ChunkerParameters.All.Select(p => p.Id))}).",
+            DefaultValueFactory = _ => ChunkerParameters.Default.Id,
+        };
+        chunker.Validators.Add(result =>
+        {
+            if (!ChunkerParameters.TryFromId(result.GetValueOrDefault<uint>(), out _))
+            {
+                result.AddError($"unknown chunker parameter set id {result.GetValueOrDefault<uint>()}");
+            }
+        });
         var command = new Command("manifest", "Print a file's content-defined chunks, their hashes and the file hash.");
         command.Arguments.Add(file);
         command.Options.Add(json);
+        command.Options.Add(chunker);
         command.SetAction(async (parseResult, ct) =>
         {
             var output = parseResult.InvocationConfiguration.Output;
             var error = parseResult.InvocationConfiguration.Error;
             var info = parseResult.GetValue(file)!;
             var asJson = parseResult.GetValue(json);
-            return await RunAsync(info.FullName, info.ToString(), asJson, output, error, ct).ConfigureAwait(false);
+            var parameters = ChunkerParameters.FromId(parseResult.GetValue(chunker));
+            return await RunAsync(info.FullName, info.ToString(), parameters, asJson, output, error, ct).ConfigureAwait(false);
         });
         return command;
     }
 
     /// <summary>Builds and prints the manifest; returns the exit code.</summary>
-    internal static async Task<int> RunAsync(string path, string shownName, bool asJson, TextWriter output, TextWriter error, CancellationToken ct)
+    internal static async Task<int> RunAsync(string path, string shownName, ChunkerParameters parameters, bool asJson, TextWriter output, TextWriter error, CancellationToken ct)
     {
         if (Directory.Exists(path))
         {
@@ -37,7 +51,7 @@ internal sealed class ManifestCommand : IMeshCommand
         Mesh.Proto.FileManifest manifest;
         try
         {
-            manifest = await ManifestBuilder.BuildAsync(path, ct).ConfigureAwait(false);
+            manifest = await ManifestBuilder.BuildAsync(path, parameters, ct).ConfigureAwait(false);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {

@@ -84,6 +84,25 @@ public sealed class ManifestCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Chunker_option_selects_the_parameter_set()
+    {
+        var data = RandomBytes(2_000_000, 5);
+        var (code, output, _) = await RunAsync("manifest", Write("p.bin", data), "--json", "--chunker", "3");
+        Assert.Equal(0, code);
+        using var json = JsonDocument.Parse(output);
+        Assert.Equal(3u, json.RootElement.GetProperty("chunkerId").GetUInt32());
+        Assert.Equal(ManifestBuilder.Build(data, ChunkerParameters.FromId(3)).Chunks.Count, json.RootElement.GetProperty("chunks").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Unknown_chunker_id_is_a_usage_error()
+    {
+        var (code, output, error) = await RunAsync("manifest", Write("q.bin", [1]), "--chunker", "77");
+        Assert.NotEqual(0, code);
+        Assert.Contains("unknown chunker parameter set id 77", output + error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Empty_file_has_size_zero_and_no_chunks()
     {
         var (code, output, _) = await RunAsync("manifest", Write("empty", []), "--json");
