@@ -97,6 +97,10 @@ public sealed partial class TurnClient : IUdpEndpoint, IAsyncDisposable
 
             connection = new TcpTurnConnection(tcp);
         }
+        else if (options.SharedSocket is { } shared)
+        {
+            connection = new SharedUdpTurnConnection(shared, options.Server);
+        }
         else
         {
             var local = options.LocalEndPoint ?? new IPEndPoint(

@@ -28,6 +28,12 @@ public sealed class TurnClientOptions
     /// <summary>The local address to bind the UDP socket to; null for "any" of the server's family, port 0.</summary>
     public IPEndPoint? LocalEndPoint { get; init; }
 
+    /// <summary>
+    /// Use this socket (owned by someone else, e.g. the ICE agent's host socket) instead of binding one;
+    /// UDP only. <see cref="LocalEndPoint"/> is then ignored.
+    /// </summary>
+    public TurnSharedSocket? SharedSocket { get; init; }
+
     /// <summary>The allocation lifetime to ask for; null takes the server's default (600 s on coturn).</summary>
     public TimeSpan? RequestedLifetime { get; init; }
 
@@ -53,6 +59,11 @@ public sealed class TurnClientOptions
         ArgumentNullException.ThrowIfNull(Network);
         ArgumentNullException.ThrowIfNull(Time);
         ArgumentNullException.ThrowIfNull(Random);
+        if (SharedSocket is not null && Transport != TurnTransport.Udp)
+        {
+            throw new ArgumentException("A shared socket is UDP; TURN over TCP opens its own connection.", nameof(SharedSocket));
+        }
+
         if (RequestedLifetime is { } lifetime && (lifetime < TimeSpan.Zero || lifetime.TotalSeconds > uint.MaxValue))
         {
             throw new ArgumentOutOfRangeException(nameof(RequestedLifetime));

@@ -94,6 +94,43 @@ public sealed class TurnClientTests
         Assert.Contains("did not answer", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_client_on_a_shared_socket_allocates_while_the_owner_keeps_its_other_datagrams()
+    {
+        using var server = new FakeTurnServer(Credentials.Username, Credentials.Password);
+        using var socket = SocketNetwork.Instance.BindUdp(new IPEndPoint(IPAddress.Loopback, 0));
+        var shared = new TurnSharedSocket(socket.Send, socket.LocalEndPoint);
+        var others = 0;
+        socket.Start((datagram, remote) =>
+        {
+            if (!shared.OnDatagram(datagram, remote))
+            {
+                Interlocked.Increment(ref others);
+            }
+        });
+        using var stranger = SocketNetwork.Instance.BindUdp(new IPEndPoint(IPAddress.Loopback, 0));
+        using var cts = new CancellationTokenSource(Timeout);
+        var options = new TurnClientOptions
+        {
+            Server = server.EndPoint,
+            Credentials = Credentials,
+            Network = SocketNetwork.Instance,
+            SharedSocket = shared,
+        };
+
+        await using (var client = await TurnClient.AllocateAsync(options, cts.Token))
+        {
+            Assert.Equal(socket.LocalEndPoint, client.ServerSideLocalEndPoint);
+            Assert.Equal(socket.LocalEndPoint, client.MappedAddress);
+            stranger.Send([1, 2, 3], socket.LocalEndPoint);
+            await WaitFor(() => Volatile.Read(ref others) == 1, cts.Token);
+        }
+
+        // Closed: the socket still works for its owner, and the server's datagrams are no longer taken.
+        Assert.False(shared.OnDatagram(new byte[20], server.EndPoint));
+        Assert.Contains(server.Requests, r => r.Method == StunMethod.Refresh && r.Lifetime == 0);
+    }
+
     private static TurnClientOptions Options(FakeTurnServer server, TimeProvider time) => new()
     {
         Server = server.EndPoint,
