@@ -407,6 +407,9 @@ internal sealed class PeerConnection
             if (batch.Count == 0 && !first)
             {
                 await changed.WaitAsync(ct).ConfigureAwait(false);
+
+                // Local commits come one file at a time while pulling; a short pause sends them as batches.
+                await Task.Delay(_engine.Options.IndexDebounce, _engine.Time, ct).ConfigureAwait(false);
                 continue;
             }
 

@@ -15,6 +15,12 @@ internal sealed record SyncEngineOptions
     /// <summary>Files pulled at once in one folder, so that round trips and fsyncs overlap.</summary>
     public int MaxParallelFiles { get; init; } = 16;
 
+    /// <summary>Pause after a wake-up before the puller plans, so a burst of index updates is planned once.</summary>
+    public TimeSpan PullDebounce { get; init; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>Pause after a local change before announcing it, so changes go out in batches.</summary>
+    public TimeSpan IndexDebounce { get; init; } = TimeSpan.FromMilliseconds(20);
+
     /// <summary>Target size of one Index/IndexUpdate message.</summary>
     public int IndexBatchBytes { get; init; } = 512 * 1024;
 
