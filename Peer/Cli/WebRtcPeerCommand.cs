@@ -61,6 +61,7 @@ internal sealed class WebRtcPeerCommand : IMeshCommand
     {
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         WebRtcPeerResult result;
+        DataChannelConnection? connection = null;
         try
         {
             var certificate = DeviceCertificate.Generate("mesh-webrtc-peer", DateTimeOffset.UtcNow);
@@ -81,7 +82,7 @@ internal sealed class WebRtcPeerCommand : IMeshCommand
 
             await log.WriteLineAsync($"webrtc-peer: {(offerer ? "offerer" : "answerer")}, {local.Candidates.Count} local and {remote.Candidates.Count} remote candidates").ConfigureAwait(false);
             var incoming = new TaskCompletionSource<DataChannel>(TaskCreationOptions.RunContinuationsAsynchronously);
-            var connection = await endpoint.ConnectAsync(local, remote, ct).ConfigureAwait(false);
+            connection = await endpoint.ConnectAsync(local, remote, ct).ConfigureAwait(false);
             connection.ChannelOpened += c =>
             {
                 if (c.Label == "bench")
@@ -100,8 +101,7 @@ internal sealed class WebRtcPeerCommand : IMeshCommand
                 _ => await modes.EchoTestAsync(ct).ConfigureAwait(false),
             };
 
-            var stats = connection.Association.Statistics;
-            await log.WriteLineAsync($"webrtc-peer: sctp packets {stats.PacketsSent} sent / {stats.PacketsReceived} received, data chunks {stats.DataChunksSent}, retransmissions {stats.Retransmissions} (fast {stats.FastRetransmissions}, T3 expiries {stats.Timeouts}), duplicates received {stats.DuplicatesReceived}, cwnd {connection.Association.CongestionWindow}, srtt {connection.Association.SmoothedRtt.TotalMilliseconds:F1} ms").ConfigureAwait(false);
+            await LogStatisticsAsync(log, connection).ConfigureAwait(false);
 
             // Let the last messages (the ack, the bye, the final echoes) be acknowledged before closing.
             var drained = Stopwatch.StartNew();
@@ -113,6 +113,10 @@ internal sealed class WebRtcPeerCommand : IMeshCommand
         catch (Exception e) when (e is OperationCanceledException or TimeoutException)
         {
             result = new WebRtcPeerResult { Error = "timed out" };
+            if (connection is not null)
+            {
+                await LogStatisticsAsync(log, connection).ConfigureAwait(false);
+            }
         }
         catch (Exception e) when (e is InvalidOperationException or FormatException or IOException or Transport.Dtls.DtlsException or System.Text.Json.JsonException or ArgumentException)
         {
@@ -126,6 +130,16 @@ internal sealed class WebRtcPeerCommand : IMeshCommand
         }
 
         return result with { CpuSeconds = cpu };
+    }
+
+    private static Task LogStatisticsAsync(TextWriter log, DataChannelConnection connection)
+    {
+        var association = connection.Association;
+        var stats = association.Statistics;
+        return log.WriteLineAsync(
+            $"webrtc-peer: sctp {association.State} ({association.CloseReason}), packets {stats.PacketsSent} sent / {stats.PacketsReceived} received / {stats.PacketsDropped} dropped, " +
+            $"data chunks {stats.DataChunksSent}, retransmissions {stats.Retransmissions} (fast {stats.FastRetransmissions}, T3 expiries {stats.Timeouts}), " +
+            $"duplicates received {stats.DuplicatesReceived}, cwnd {association.CongestionWindow}, srtt {association.SmoothedRtt.TotalMilliseconds:F1} ms");
     }
 
     private static async Task WriteLineAsync(TextWriter output, string line)

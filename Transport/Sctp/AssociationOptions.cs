@@ -13,7 +13,7 @@ public sealed record AssociationOptions
     public int Mtu { get; init; } = 1200;
 
     /// <summary>The receive buffer advertised as a_rwnd; data beyond it is dropped unacknowledged.</summary>
-    public int ReceiveWindow { get; init; } = 4 * 1024 * 1024;
+    public int ReceiveWindow { get; init; } = 128 * 1024;
 
     /// <summary>The most user bytes queued or unacknowledged on the send side before <see cref="Association.TrySend"/> refuses more.</summary>
     public int SendBufferLimit { get; init; } = 8 * 1024 * 1024;

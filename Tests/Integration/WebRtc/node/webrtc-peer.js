@@ -78,9 +78,14 @@ function inbox(channel) {
   return () => new Promise((resolve) => { if (queue.length) resolve(queue.shift()); else waiter = resolve; });
 }
 
+// Waits while more than 4 MiB are queued. The low-water event is used when the binding raises it; a
+// short poll covers bindings that do not, so a missed event cannot stall the sender.
 async function sendWithBackpressure(channel, data) {
-  if (channel.bufferedAmount > 4 * 1024 * 1024) {
-    await new Promise((resolve) => channel.addEventListener('bufferedamountlow', resolve, { once: true }));
+  while (channel.bufferedAmount > 4 * 1024 * 1024) {
+    await new Promise((resolve) => {
+      const timer = setTimeout(resolve, 2);
+      channel.onbufferedamountlow = () => { clearTimeout(timer); resolve(); };
+    });
   }
   channel.send(data);
 }
