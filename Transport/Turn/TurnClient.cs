@@ -332,6 +332,7 @@ public sealed partial class TurnClient : IUdpEndpoint, IAsyncDisposable
         var response = await RequestAsync(StunMethod.Allocate, message =>
         {
             message.RequestedTransport = Udp;
+            message.RequestedAddressFamily = options.RelayedAddressFamily;
             if (options.RequestedLifetime is { } lifetime)
             {
                 message.Lifetime = (uint)lifetime.TotalSeconds;

@@ -37,6 +37,12 @@ public sealed class TurnClientOptions
     /// <summary>The allocation lifetime to ask for; null takes the server's default (600 s on coturn).</summary>
     public TimeSpan? RequestedLifetime { get; init; }
 
+    /// <summary>
+    /// The family of the relayed address to ask for (REQUESTED-ADDRESS-FAMILY); null takes the server's
+    /// default, IPv4. A server without relay addresses of that family answers 440.
+    /// </summary>
+    public System.Net.Sockets.AddressFamily? RelayedAddressFamily { get; init; }
+
     /// <summary>SOFTWARE in requests, or null.</summary>
     public string? Software { get; init; } = "mesh";
 
@@ -59,6 +65,11 @@ public sealed class TurnClientOptions
         ArgumentNullException.ThrowIfNull(Network);
         ArgumentNullException.ThrowIfNull(Time);
         ArgumentNullException.ThrowIfNull(Random);
+        if (RelayedAddressFamily is { } family && family is not (System.Net.Sockets.AddressFamily.InterNetwork or System.Net.Sockets.AddressFamily.InterNetworkV6))
+        {
+            throw new ArgumentOutOfRangeException(nameof(RelayedAddressFamily));
+        }
+
         if (SharedSocket is not null && Transport != TurnTransport.Udp)
         {
             throw new ArgumentException("A shared socket is UDP; TURN over TCP opens its own connection.", nameof(SharedSocket));

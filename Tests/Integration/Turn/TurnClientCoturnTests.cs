@@ -141,6 +141,26 @@ public sealed class TurnClientCoturnTests
     }
 
     [SkippableFact]
+    public async Task Asking_for_an_ipv6_relay_from_an_ipv4_only_server_fails_with_440()
+    {
+        var turn = TestServers.RequireTurn();
+        using var cts = new CancellationTokenSource(Timeout);
+        var options = Options(turn, TurnTransport.Udp);
+        options = new TurnClientOptions
+        {
+            Server = options.Server,
+            Credentials = options.Credentials,
+            Network = options.Network,
+            RelayedAddressFamily = System.Net.Sockets.AddressFamily.InterNetworkV6,
+        };
+
+        var error = await Assert.ThrowsAsync<TurnException>(() => TurnClient.AllocateAsync(options, cts.Token));
+
+        Assert.Equal(440, error.ErrorCode);
+        Assert.False(error.IsAuthenticationFailure);
+    }
+
+    [SkippableFact]
     public async Task Expired_time_limited_credentials_are_refused()
     {
         var turn = TestServers.RequireTurn();
