@@ -218,9 +218,12 @@ public sealed class StunClient : IDisposable
             {
                 firstSent = owner.time.GetTimestamp();
                 timer = owner.time.CreateTimer(static state => ((Transaction)state!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-                Transmit();
+                ScheduleNext();
             }
 
+            // Sent outside the lock: a synchronous sender may deliver the response, and so complete
+            // this transaction (and run inline continuations), before Send returns.
+            owner.send(encoded.Span, server);
             if (cancellationToken.CanBeCanceled)
             {
                 cancellation = cancellationToken.Register(static state => ((Transaction)state!).Cancel(), this);
@@ -269,6 +272,7 @@ public sealed class StunClient : IDisposable
 
         private void OnTimer()
         {
+            var retransmit = false;
             lock (sync)
             {
                 if (done)
@@ -283,21 +287,27 @@ public sealed class StunClient : IDisposable
                 }
                 else
                 {
-                    Transmit();
-                    return;
+                    ScheduleNext();
+                    retransmit = true;
                 }
+            }
+
+            if (retransmit)
+            {
+                owner.send(encoded.Span, server);
+                return;
             }
 
             cancellation.Dispose();
             Completion.TrySetResult(null);
         }
 
-        private void Transmit()
+        /// <summary>Counts a send and arms the timer for what follows it. Called under <see cref="sync"/>.</summary>
+        private void ScheduleNext()
         {
             transmissions++;
             lastSent = owner.time.GetTimestamp();
             timer?.Change(schedule.WaitAfter(transmissions), Timeout.InfiniteTimeSpan);
-            owner.send(encoded.Span, server);
         }
 
         /// <summary>Stops the timer; false when already stopped. Called under <see cref="sync"/>.</summary>

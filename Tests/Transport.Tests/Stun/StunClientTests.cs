@@ -77,6 +77,29 @@ public sealed class StunClientTests
         });
 
     [Fact]
+    public async Task A_sender_that_answers_synchronously_completes_the_transaction_without_deadlock()
+    {
+        // The simulator delivers on the sending thread: the response arrives before Send returns.
+        var time = new ManualTimeProvider();
+        StunClient? client = null;
+        client = new StunClient((datagram, remote) =>
+        {
+            var response = StunMessage.CreateResponse(StunMessage.Parse(datagram), StunClass.SuccessResponse);
+            response.XorMappedAddress = remote;
+            client!.OnDatagram(response.ToArray(), remote);
+        }, time, new Random(8), runContinuationsInline: true);
+        using (client)
+        {
+            var first = await client.BindAsync(Server).WaitAsync(TimeSpan.FromSeconds(5));
+            var second = await client.BindAsync(Server).WaitAsync(TimeSpan.FromSeconds(5));
+
+            Assert.Equal(Server, first!.Message.XorMappedAddress);
+            Assert.Equal(1, second!.Transmissions);
+            Assert.Equal(0, client.PendingCount);
+        }
+    }
+
+    [Fact]
     public void Datagrams_that_are_not_responses_to_our_transactions_are_left_alone()
     {
         var time = new ManualTimeProvider();
