@@ -53,6 +53,14 @@ internal sealed class FolderPuller
             {
                 return;
             }
+#pragma warning disable CA1031 // The puller must outlive a failed pass: it reports and retries instead of dying silently.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                _logger.LogError(ex, "Folder {Folder}: pull pass failed", _folder.Id);
+                _folder.Status = _folder.Status with { State = FolderState.Error, Error = ex.Message };
+                complete = false;
+            }
 
             if (complete)
             {

@@ -241,9 +241,11 @@ internal sealed class SyncEngine : IAsyncDisposable
                 {
                     return;
                 }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+#pragma warning disable CA1031 // A failed scan is reported and the queue goes on; the periodic rescan retries it.
+                catch (Exception ex)
+#pragma warning restore CA1031
                 {
-                    _logger.LogWarning("Scan of {Folder}/{Path} failed: {Reason}", runtime.Folder.Id, path ?? string.Empty, ex.Message);
+                    _logger.LogWarning(ex, "Scan of {Folder}/{Path} failed: {Reason}", runtime.Folder.Id, path ?? string.Empty, ex.Message);
                 }
             }
         }
