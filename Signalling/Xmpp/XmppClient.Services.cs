@@ -14,6 +14,34 @@ public sealed partial class XmppClient
         return query is null ? [] : RosterParser.Parse(query);
     }
 
+    /// <summary>Adds or updates a roster item (RFC 6121 2.3); the server confirms with a roster push.</summary>
+    public Task SetRosterItemAsync(Jid contact, string? name = null, IReadOnlyList<string>? groups = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(contact);
+        var item = new XElement(XmppNamespaces.Roster + "item", new XAttribute("jid", contact.Bare.ToString()));
+        if (name is not null)
+        {
+            item.SetAttributeValue("name", name);
+        }
+
+        foreach (var group in groups ?? [])
+        {
+            item.Add(new XElement(XmppNamespaces.Roster + "group", group));
+        }
+
+        return SendIqAsync(Iq("set", null, new XElement(XmppNamespaces.Roster + "query", item)), null, cancellationToken);
+    }
+
+    /// <summary>Removes a contact from the roster, cancelling subscriptions both ways (RFC 6121 2.5).</summary>
+    public Task RemoveRosterItemAsync(Jid contact, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(contact);
+        return SendIqAsync(
+            Iq("set", null, new XElement(XmppNamespaces.Roster + "query", new XElement(XmppNamespaces.Roster + "item", new XAttribute("jid", contact.Bare.ToString()), new XAttribute("subscription", "remove")))),
+            null,
+            cancellationToken);
+    }
+
     /// <summary>Asks <paramref name="contact"/> to share its presence with us.</summary>
     public Task SubscribeAsync(Jid contact, CancellationToken cancellationToken = default) => SendPresenceTypeAsync(contact, "subscribe", cancellationToken);
 

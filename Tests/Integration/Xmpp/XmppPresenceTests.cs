@@ -38,20 +38,50 @@ public sealed class XmppPresenceTests
         var server = TestServers.RequireXmpp(serverName);
         using var cts = new CancellationTokenSource(Timeout);
         await using var alice = await XmppTestClients.ConnectAsync(XmppTestClients.Options(server, 0, "sub-a"), cts.Token);
-        await using var bob = await XmppTestClients.ConnectAsync(XmppTestClients.Options(server, 1, "sub-b"), cts.Token);
+        var bobJid = Jid.Parse(server.Jid(1));
+
+        // Handlers go in before bob logs in: if an earlier run left the subscriptions in place, bob's
+        // presence probe answer arrives during login.
+        await using var bob = new XmppClient(XmppTestClients.Options(server, 1, "sub-b"));
         alice.SubscriptionRequested += (_, e) => _ = alice.ApproveSubscriptionAsync(e.From);
         bob.SubscriptionRequested += (_, e) => _ = bob.ApproveSubscriptionAsync(e.From);
-
-        var aliceSeesBob = XmppTestClients.WaitForPresence(alice, e => e.From == bob.BoundJid && e.Available && e.Features.Contains(XmppClient.MeshFeature));
+        var aliceSeesBob = XmppTestClients.WaitForPresence(alice, e => e.From.Bare == bobJid && e.From.Resource == "sub-b" && e.Available && e.Features.Contains(XmppClient.MeshFeature));
         var bobSeesAlice = XmppTestClients.WaitForPresence(bob, e => e.From == alice.BoundJid && e.Available && e.Features.Contains(XmppClient.MeshFeature));
-        await alice.SubscribeAsync(bob.BoundJid!.Bare, cts.Token);
-        await bob.SubscribeAsync(alice.BoundJid!.Bare, cts.Token);
+        await bob.ConnectAsync(cts.Token);
 
+        // A roster set is always confirmed by a push; a new name each run makes it a real change.
+        var name = "Bob " + Guid.NewGuid().ToString("N")[..8];
+        var pushed = new TaskCompletionSource<RosterItem>(TaskCreationOptions.RunContinuationsAsynchronously);
+        alice.RosterChanged += (_, item) =>
+        {
+            if (item.Jid == bobJid && item.Name == name)
+            {
+                pushed.TrySetResult(item);
+            }
+        };
+        // RFC 6121 2.1.6: pushes go to "interested" resources, those that fetched the roster.
+        await alice.GetRosterAsync(cts.Token);
+        await alice.SetRosterItemAsync(bobJid, name, ["devices"], cts.Token);
+        Assert.Equal(["devices"], (await pushed.Task.WaitAsync(cts.Token)).Groups);
+
+        await alice.SubscribeAsync(bobJid, cts.Token);
+        await bob.SubscribeAsync(alice.BoundJid!.Bare, cts.Token);
         await aliceSeesBob.WaitAsync(cts.Token);
         await bobSeesAlice.WaitAsync(cts.Token);
-        var roster = await alice.GetRosterAsync(cts.Token);
-        var entry = Assert.Single(roster, r => r.Jid == bob.BoundJid.Bare);
-        Assert.Equal("both", entry.Subscription);
+
+        // The last approval may still be on its way: the roster reaches "both" shortly.
+        RosterItem? entry = null;
+        for (var i = 0; i < 50 && entry?.Subscription != "both"; i++)
+        {
+            entry = (await alice.GetRosterAsync(cts.Token)).SingleOrDefault(r => r.Jid == bobJid);
+            if (entry?.Subscription != "both")
+            {
+                await Task.Delay(100, cts.Token);
+            }
+        }
+
+        Assert.Equal("both", entry?.Subscription);
+        Assert.Equal(name, entry!.Name);
     }
 
     [SkippableTheory]
