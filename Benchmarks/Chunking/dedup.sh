@@ -12,7 +12,11 @@ source_dir=${SOURCE_DIR:-$(ls -d /usr/lib/python3.[0-9]* | head -n 1)}
 work=${WORK:-/tmp/mesh-dedup}
 artifacts=${ARTIFACTS:-/tmp/art-chunk-rel}
 
-dotnet build -c Release "$root/Peer" --artifacts-path "$artifacts" -v quiet -nologo > /dev/null
+# No build servers: they would outlive the script holding its output open.
+if ! dotnet build -c Release "$root/Peer" --artifacts-path "$artifacts" -v quiet -nologo --disable-build-servers > "$artifacts.dedup-build.log" 2>&1; then
+    cat "$artifacts.dedup-build.log" >&2
+    exit 1
+fi
 mesh="$artifacts/bin/Peer/release/mesh"
 
 rm -rf "$work" && mkdir -p "$work"

@@ -17,7 +17,11 @@ for tool in casync b3sum sha256sum; do
     command -v "$tool" > /dev/null || { echo "side-by-side: $tool not found (apt-get install casync b3sum)" >&2; exit 1; }
 done
 
-dotnet build -c Release "$root/Peer" --artifacts-path "$artifacts" -v quiet -nologo > /dev/null
+# No build servers: they would outlive the script holding its output open.
+if ! dotnet build -c Release "$root/Peer" --artifacts-path "$artifacts" -v quiet -nologo --disable-build-servers > "$artifacts.side-by-side-build.log" 2>&1; then
+    cat "$artifacts.side-by-side-build.log" >&2
+    exit 1
+fi
 mesh="$artifacts/bin/Peer/release/mesh"
 
 mkdir -p "$data_dir"
@@ -35,7 +39,7 @@ trap cleanup EXIT
 # includes waiting for other people's processes.
 seconds() {
     local TIMEFORMAT='%R %U %S'
-    { time "$@" > /dev/null; } 2>&1 | awk '{ printf "%.3f %.3f\n", $1, $2 + $3 }'
+    { time "$@" > /dev/null 2>&1; } 2>&1 | tail -n 1 | awk '{ printf "%.3f %.3f\n", $1, $2 + $3 }'
 }
 
 casync_make() {
