@@ -1,4 +1,6 @@
+using System.Reflection;
 using BenchmarkDotNet.Running;
 
 // Runs the BenchmarkDotNet suites of this assembly; pick one with --filter, e.g. --filter '*Chunker*'.
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// (Not typeof(Program): the mesh program's own Program type is visible here through InternalsVisibleTo.)
+BenchmarkSwitcher.FromAssembly(Assembly.GetExecutingAssembly()).Run(args);
