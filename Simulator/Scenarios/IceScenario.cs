@@ -83,7 +83,13 @@ public static class IceScenario
 
         var connected = connectedAt is not null && Exchange(net, a, b);
         var failure = a.FailureReason ?? b.FailureReason ?? (connected ? null : connectedAt is null ? "timed out" : "no data over the selected path");
-        return new IceScenarioResult(connected, a.SelectedPair?.Kind, b.SelectedPair?.Kind, connectedAt, a.ChecksSent, b.ChecksSent, failure, net.TraceHash);
+        if (connected && options.PartitionAfterConnect)
+        {
+            internet.Profile = internet.Profile with { Loss = 1 };
+        }
+
+        net.Clock.RunFor(options.HoldFor);
+        return new IceScenarioResult(connected, a.SelectedPair?.Kind, b.SelectedPair?.Kind, connectedAt, a.ChecksSent, b.ChecksSent, failure, net.TraceHash, (a.State, b.State));
     }
 
     private static VirtualHost Place(VirtualNetwork net, NetworkSegment internet, NatBox? carrier, IceSideKind kind, NatBehavior behavior, string name, string prefix, LinkProfile lan)

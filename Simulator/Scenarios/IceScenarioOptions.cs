@@ -32,6 +32,12 @@ public sealed record IceScenarioOptions
     /// <summary>Packet loss on the internet segment.</summary>
     public double Loss { get; init; }
 
+    /// <summary>How long to keep the connected agents running after the data exchange (consent checks, NAT timeouts).</summary>
+    public TimeSpan HoldFor { get; init; }
+
+    /// <summary>Whether the internet loses every packet once the agents are connected (to watch consent expire).</summary>
+    public bool PartitionAfterConnect { get; init; }
+
     /// <summary>The seed of the run.</summary>
     public int Seed { get; init; } = 1;
 

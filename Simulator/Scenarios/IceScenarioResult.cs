@@ -11,6 +11,7 @@ namespace Mesh.Simulator.Scenarios;
 /// <param name="ChecksB">Connectivity checks B sent.</param>
 /// <param name="Failure">The failure reason of an agent that failed, if any.</param>
 /// <param name="TraceHash">The network trace hash, for determinism checks.</param>
+/// <param name="StateAfterHold">A's and B's states after <see cref="IceScenarioOptions.HoldFor"/>.</param>
 public sealed record IceScenarioResult(
     bool Connected,
     CandidateType? KindA,
@@ -19,7 +20,8 @@ public sealed record IceScenarioResult(
     int ChecksA,
     int ChecksB,
     string? Failure,
-    ulong TraceHash)
+    ulong TraceHash,
+    (IceAgentState A, IceAgentState B) StateAfterHold)
 {
     /// <summary>Whether the path went through the relay (on either side).</summary>
     public bool Relayed => KindA == CandidateType.Relayed || KindB == CandidateType.Relayed;

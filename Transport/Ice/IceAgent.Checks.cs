@@ -358,6 +358,11 @@ public sealed partial class IceAgent
                 transaction.NextAt = now + transaction.Rto;
                 if (transaction.Pair is not null && transaction.Kind == IceTransactionKind.Check)
                 {
+                    if (transaction.Nominates is null)
+                    {
+                        transaction.Pair.LastCheckSentAt = now;
+                    }
+
                     transaction.Pair.ChecksSent++;
                     ChecksSent++;
                 }
@@ -404,5 +409,6 @@ public sealed partial class IceAgent
 
         _nominating = null;
         _nominateAt = null;
+        _nominationAnchor = null;
     }
 }

@@ -5,7 +5,7 @@ public sealed partial class IceAgent
 {
     /// <summary>
     /// Regular nomination by the controlling agent: nominate the best valid pair at once when no better pair is
-    /// still being checked; otherwise wait a little (at least the valid pair's round-trip time) for one.
+    /// still being checked; otherwise wait until those could have answered, within bounds.
     /// </summary>
     private void ConsiderNomination(TimeSpan now)
     {
@@ -30,27 +30,45 @@ public sealed partial class IceAgent
         }
 
         // A better pair is worth waiting for if it has not been checked yet, or if its check went out no earlier
-        // than the one that just succeeded. A better pair whose check went out earlier and is still unanswered is
-        // slower or dead (a private address of another network, a filtering NAT); waiting for it costs a round
-        // trip for nothing, and a triggered check (sent when the peer's check arrives) makes it count again.
-        var sentAt = best.CheckedPair.SucceededCheckSentAt;
-        var betterPending = _checklist.Pairs.Any(p => p.Priority > best.CheckedPair.Priority
-            && (p.State is CandidatePairState.Frozen or CandidatePairState.Waiting
-                || (p.State == CandidatePairState.InProgress && p.LastCheckSentAt >= sentAt)));
-        if (betterPending)
+        // than the one that just succeeded: it can still answer within about one round trip of its sending. A
+        // better pair whose check went out earlier and is still unanswered is slower or dead (a private address
+        // of another network, a filtering NAT); waiting for it costs a round trip for nothing, and a triggered
+        // check (sent when the peer's check arrives) makes it count again.
+        // A relay costs the server's bandwidth and a detour, so while any direct pair is still being checked it
+        // waits at least RelayNominationDelay: enough for a lost check to be retransmitted once.
+        var relayed = best.Kind == CandidateType.Relayed;
+        var sentAt = relayed ? TimeSpan.MinValue : best.CheckedPair.SucceededCheckSentAt;
+        var rtt = best.RoundTripTime ?? _options.CheckRto;
+        var deadline = TimeSpan.MinValue;
+        foreach (var p in _checklist.Pairs)
         {
-            if (_nominateAt is null)
+            if (p.Priority <= best.CheckedPair.Priority)
             {
-                var wait = Max(_options.NominationDelay, best.RoundTripTime ?? TimeSpan.Zero);
-                _nominateAt = now + Min(wait, _options.MaxNominationDelay);
+                break;
             }
 
+            var expected = p.State switch
+            {
+                CandidatePairState.Frozen or CandidatePairState.Waiting => now + _options.CheckInterval + (rtt * 1.25),
+                CandidatePairState.InProgress when p.LastCheckSentAt >= sentAt => p.LastCheckSentAt + (rtt * 1.25),
+                _ => TimeSpan.MinValue,
+            };
+            deadline = Max(deadline, expected);
+        }
+
+        if (deadline > TimeSpan.MinValue)
+        {
+            _nominationAnchor ??= now;
+            var floor = _nominationAnchor.Value + (relayed ? _options.RelayNominationDelay : _options.NominationDelay);
+            var cap = _nominationAnchor.Value + _options.MaxNominationDelay;
+            _nominateAt = Min(Max(deadline, floor), cap);
             if (now < _nominateAt)
             {
                 return;
             }
         }
 
+        _nominationAnchor = null;
         _nominateAt = null;
         _nominating = best;
         SendCheck(best.CheckedPair, nominates: best);

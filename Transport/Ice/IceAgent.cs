@@ -44,6 +44,7 @@ public sealed partial class IceAgent : IDisposable
     private CandidatePair? _selected;
     private CandidatePair? _nominating;
     private TimeSpan? _nominateAt;
+    private TimeSpan? _nominationAnchor;
     private TimeSpan _lastPacedCheck = TimeSpan.FromDays(-1);
     private TimeSpan _connectDeadline = TimeSpan.MaxValue;
     private TimeSpan _nextConsentAt = TimeSpan.MaxValue;

@@ -50,6 +50,13 @@ public sealed record IceAgentOptions
     /// </summary>
     public TimeSpan NominationDelay { get; init; } = TimeSpan.FromMilliseconds(40);
 
+    /// <summary>
+    /// The least the controlling agent waits, after a relayed pair became valid, for direct pairs still being
+    /// checked. Beyond it, it also waits for any direct check (or retransmission) sent in the last round trip to
+    /// be answered, so one lost packet does not send the session through the relay.
+    /// </summary>
+    public TimeSpan RelayNominationDelay { get; init; } = TimeSpan.FromMilliseconds(100);
+
     /// <summary>The longest wait for better pairs before nominating.</summary>
     public TimeSpan MaxNominationDelay { get; init; } = TimeSpan.FromSeconds(2);
 
@@ -93,7 +100,7 @@ public sealed record IceAgentOptions
         Positive(ConnectTimeout, nameof(ConnectTimeout));
         Positive(ConsentInterval, nameof(ConsentInterval));
         Positive(ConsentTimeout, nameof(ConsentTimeout));
-        if (NominationDelay < TimeSpan.Zero || MaxNominationDelay < NominationDelay)
+        if (NominationDelay < TimeSpan.Zero || RelayNominationDelay < TimeSpan.Zero || MaxNominationDelay < NominationDelay)
         {
             throw new ArgumentOutOfRangeException(nameof(NominationDelay), "must be non-negative and at most MaxNominationDelay");
         }
