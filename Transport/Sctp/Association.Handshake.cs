@@ -29,7 +29,7 @@ public sealed partial class Association
         var offset = SctpCommonHeader.Size;
         Span<byte> parameters = stackalloc byte[64];
         var parametersLength = WriteInitParameters(parameters, default);
-        var fields = new InitFields(_localTag, (uint)_options.ReceiveWindow, _options.Streams, _options.Streams, _localInitialTsn, parameters[..parametersLength]);
+        var fields = new InitFields(_localTag, (uint)ReceiveWindow, _options.Streams, _options.Streams, _localInitialTsn, parameters[..parametersLength]);
         var length = new InitChunk(fields).WriteTo(_packet.AsSpan(offset));
         SendPacketBuffer(offset + length, 0);
     }
@@ -62,7 +62,7 @@ public sealed partial class Association
         Span<byte> parameters = stackalloc byte[StateCookie.Size + 64];
         var parametersLength = WriteInitParameters(parameters, cookieBytes);
         var offset = SctpCommonHeader.Size;
-        var ack = new InitFields(localTag, (uint)_options.ReceiveWindow, _options.Streams, _options.Streams, localTsn, parameters[..parametersLength]);
+        var ack = new InitFields(localTag, (uint)ReceiveWindow, _options.Streams, _options.Streams, localTsn, parameters[..parametersLength]);
         var length = new InitAckChunk(ack).WriteTo(_packet.AsSpan(offset));
         SendPacketBuffer(offset + length, fields.InitiateTag);
     }

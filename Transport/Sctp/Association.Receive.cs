@@ -54,7 +54,9 @@ public sealed partial class Association
         _receiveBuffered = 0;
     }
 
-    private uint AdvertisedWindow => (uint)Math.Max(0, _options.ReceiveWindow - _receiveBuffered);
+    private uint AdvertisedWindow => (uint)Math.Max(0, ReceiveWindow - _receiveBuffered);
+
+    private int ReceiveWindow => Math.Max(_options.ReceiveWindow, _options.MaxReceiveMessageSize + 4 * _options.Mtu);
 
     private void OnData(DataChunk data)
     {
@@ -85,7 +87,7 @@ public sealed partial class Association
 
         // Over the window, drop anything but the next expected TSN: that one can always complete or
         // advance something, so a full buffer never deadlocks.
-        if (_receiveBuffered + data.UserData.Length > _options.ReceiveWindow && ahead != 1)
+        if (_receiveBuffered + data.UserData.Length > ReceiveWindow && ahead != 1)
         {
             _sackImmediately = true;
             return;
@@ -251,7 +253,7 @@ public sealed partial class Association
     private void AfterData()
     {
         _packetsSinceSack++;
-        if (_sackImmediately || _packetsSinceSack >= 2 || State != AssociationState.Established)
+        if (_sackImmediately || _packetsSinceSack >= 2 || State != AssociationState.Established || AdvertisedWindow < 4 * _options.Mtu)
         {
             _sackRequired = true;
             _delayedAck.Stop();

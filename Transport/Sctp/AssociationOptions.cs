@@ -12,14 +12,20 @@ public sealed record AssociationOptions
     /// <summary>The largest SCTP packet, normally the DTLS connection's plaintext limit.</summary>
     public int Mtu { get; init; } = 1200;
 
-    /// <summary>The receive buffer advertised as a_rwnd; data beyond it is dropped unacknowledged.</summary>
+    /// <summary>
+    /// The receive buffer advertised as a_rwnd; data beyond it is dropped unacknowledged. It is kept small
+    /// because a peer may send a whole window in one burst, and a burst larger than the UDP socket's
+    /// buffer is lost (measured against libwebrtc, see docs/webrtc.md). The association raises it to
+    /// hold at least one message of <see cref="MaxReceiveMessageSize"/>, or such a message could only
+    /// trickle in by zero-window probes.
+    /// </summary>
     public int ReceiveWindow { get; init; } = 128 * 1024;
 
     /// <summary>The most user bytes queued or unacknowledged on the send side before <see cref="Association.TrySend"/> refuses more.</summary>
     public int SendBufferLimit { get; init; } = 8 * 1024 * 1024;
 
     /// <summary>The largest message accepted from the peer; a larger one aborts the association.</summary>
-    public int MaxReceiveMessageSize { get; init; } = 1024 * 1024;
+    public int MaxReceiveMessageSize { get; init; } = 256 * 1024;
 
     /// <summary>Streams in each direction.</summary>
     public ushort Streams { get; init; } = 65535;

@@ -38,7 +38,7 @@ public sealed class AssociationTests
     {
         using var pair = new AssociationPair();
         pair.Connect();
-        var message = new byte[300_000];
+        var message = new byte[250_000];
         new Random(2).NextBytes(message);
         Assert.Equal(SendStatus.Queued, pair.A.TrySend(3, 53, message));
         Assert.True(pair.Link.RunUntil(() => pair.ReceivedByB.Count == 1, TimeSpan.FromSeconds(10)));
