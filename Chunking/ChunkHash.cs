@@ -3,7 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 
 namespace Mesh.Chunking;
 
-/// <summary>A 32-byte chunk hash (BLAKE3-256 of the chunk's bytes), compared by value.</summary>
+/// <summary>A 32-byte chunk hash (SHA-256 of the chunk's bytes), compared by value.</summary>
 public readonly struct ChunkHash : IEquatable<ChunkHash>
 {
     /// <summary>The size of a hash in bytes.</summary>

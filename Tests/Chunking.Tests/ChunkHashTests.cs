@@ -5,11 +5,11 @@ namespace Mesh.Chunking.Tests;
 public sealed class ChunkHashTests
 {
     [Theory]
-    [InlineData("", "af1349b9f5f9a1a6a0404dea36dcc9499bcb25c9adc112b7cc9a93cae41f3262")]
-    [InlineData("abc", "6437b3ac38465133ffb63b75273a8db548c558465d79db03fd359c6cd5bd9d85")]
-    public void Chunk_hash_is_blake3_256(string input, string expectedHex)
+    [InlineData("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")]
+    [InlineData("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")]
+    public void Chunk_hash_is_sha256(string input, string expectedHex)
     {
-        // Published BLAKE3 test values: the chunk hash must be plain BLAKE3 so other implementations agree.
+        // Published SHA-256 test values (FIPS 180-2): the chunk hash must be plain SHA-256 so other implementations agree.
         Assert.Equal(expectedHex, ChunkHash.Compute(Encoding.ASCII.GetBytes(input)).ToString());
     }
 

@@ -25,7 +25,7 @@ public sealed class ManifestBuilderTests
     }
 
     [Fact]
-    public async Task Chunks_are_the_blake3_hashes_of_the_content_defined_pieces_in_order()
+    public async Task Chunks_are_the_sha256_hashes_of_the_content_defined_pieces_in_order()
     {
         var data = TestData.Random(9 * 1024 * 1024, 31);
         var manifest = await ManifestBuilder.BuildAsync(new MemoryStream(data), ChunkerParameters.Default, CancellationToken.None);
