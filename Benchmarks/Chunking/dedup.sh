@@ -24,7 +24,7 @@ cp -a "$source_dir" "$work/tree"
 tar --sort=name -cf "$work/v1.tar" -C "$work" tree
 
 # A few small, realistic edits, chosen deterministically (by sorted name) from the tree's files.
-mapfile -t files < <(cd "$work" && find tree -type f -name '*.py' -size +20k | sort | awk 'NR % 41 == 1' | head -n 5)
+mapfile -t files < <(cd "$work" && find tree -type f -name '*.py' -size +20k | sort | awk 'NR % 31 == 1' | head -n 5)
 python3 - "$work" "${files[@]}" <<'PY'
 import sys, os
 work, files = sys.argv[1], sys.argv[2:]
