@@ -5,7 +5,8 @@ using Mesh.Chunking;
 namespace Mesh.Benchmarks.Chunking;
 
 /// <summary>
-/// Chunking alone, hashing alone (BLAKE3 and SHA-256 over the same chunk list) and chunk+hash, on
+/// Chunking alone, hashing alone (BLAKE3 and SHA-256 over the same chunk list; the product's
+/// ChunkHasher is the winner, SHA-256) and chunk+hash with the product's hasher, on
 /// 256 MiB of random data already in memory, on one thread and on all cores. GB/s = 0.268 / seconds.
 /// </summary>
 [Config(typeof(ChunkingBenchmarkConfig))]
@@ -41,7 +42,7 @@ public class ChunkingBenchmarks
     public byte Sha256OneThread() => CpuMeter.Measure("SHA-256 chunks, 1 thread", Sha256Chunks);
 
     [Benchmark(Description = "BLAKE3 chunks, all cores")]
-    public int Blake3AllCores() => CpuMeter.Measure("BLAKE3 chunks, all cores", () => HashAllCores(static (data, hash) => ChunkHasher.Hash(data, hash)));
+    public int Blake3AllCores() => CpuMeter.Measure("BLAKE3 chunks, all cores", () => HashAllCores(static (data, hash) => Blake3.Hasher.Hash(data, hash[..32])));
 
     [Benchmark(Description = "SHA-256 chunks, all cores")]
     public int Sha256AllCores() => CpuMeter.Measure("SHA-256 chunks, all cores", () => HashAllCores(static (data, hash) => SHA256.HashData(data, hash)));
@@ -65,7 +66,7 @@ public class ChunkingBenchmarks
         byte sum = 0;
         foreach (var (offset, length) in _chunks)
         {
-            ChunkHasher.Hash(_data.AsSpan(offset, length), hash);
+            Blake3.Hasher.Hash(_data.AsSpan(offset, length), hash);
             sum ^= hash[0];
         }
 
