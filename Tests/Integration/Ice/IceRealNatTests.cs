@@ -48,7 +48,15 @@ public sealed class IceRealNatTests(ITestOutputHelper output)
         using var session = new IceSession(Network("SYM1"), Network("SYM2"), options);
 
         session.Start();
-        await session.ConnectedAsync(Timeout);
+        try
+        {
+            await session.ConnectedAsync(Timeout);
+        }
+        finally
+        {
+            output.WriteLine("A: " + string.Join(", ", session.A.LocalCandidates.Select(c => c.ToString())));
+            output.WriteLine("B: " + string.Join(", ", session.B.LocalCandidates.Select(c => c.ToString())));
+        }
 
         output.WriteLine($"{session.A.SelectedPair} / {session.B.SelectedPair}");
         Assert.Equal(CandidateType.Relayed, session.A.SelectedPair!.Kind);

@@ -96,8 +96,8 @@ netns_build() {
   secret=$(head -c 18 /dev/urandom | base64 | tr -d '/+=') || return 1
   netns_in "$pub" /usr/bin/turnserver -n --listening-ip=198.18.0.1 --listening-ip=198.18.0.2 --relay-ip=198.18.0.1 \
     --listening-port=3478 --min-port=40000 --max-port=44999 --use-auth-secret --static-auth-secret="$secret" \
-    --realm="${MESH_TEST_DOMAIN:-mesh.test}" --no-tls --no-dtls --no-cli --fingerprint --no-multicast-peers \
-    --pidfile="$dir/turnserver.pid" --log-file="$dir/turnserver.log" --simple-log >"$dir/coturn.out" 2>&1 &
+    --realm="${MESH_TEST_DOMAIN:-mesh.test}" --no-tls --no-dtls --no-cli --fingerprint --no-multicast-peers --allow-loopback-peers \
+    --pidfile="$dir/turnserver.pid" --log-file="$dir/turnserver.log" --simple-log -v >"$dir/coturn.out" 2>&1 &
   echo $! > "$dir/coturn.pid"
   local ok=
   for _ in $(seq 1 100); do
