@@ -18,6 +18,12 @@ public sealed class DataChannelTests
         var opened = new TaskCompletionSource();
         var channel = pair.Client.OpenChannel("bench", "mesh-v1");
         channel.Opened += _ => opened.TrySetResult();
+        if (channel.State == DataChannelState.Open)
+        {
+            // The peer's ACK can arrive on the receive thread before the handler above was attached.
+            opened.TrySetResult();
+        }
+
         var remote = await incoming.Task.WaitAsync(Wait);
         await opened.Task.WaitAsync(Wait);
         Assert.Equal("bench", remote.Label);
