@@ -40,7 +40,9 @@ dotnet test "$ROOT/Mesh.sln" -c "${MESH_TEST_CONFIGURATION:-Debug}" --logger "co
 status=${PIPESTATUS[0]}
 set -e
 
-# One plain closing line over all test projects, for humans and for CI's reader.
+# Failures again at the end, where a reader of only the tail still sees them, with their first
+# lines of error; then one plain closing line over all test projects.
+awk '/^ +Failed [^ ]/{print; n=6; next} n>0{print; n--}' "$log" | sed 's/^/FAILED> /' || true
 awk '/^ +Passed: [0-9]+$/{p+=$2} /^ +Failed: [0-9]+$/{f+=$2} /^ +Skipped: [0-9]+$/{s+=$2}
   END {printf "%d passed, %d failed, %d skipped\n", p, f, s}' "$log"
 exit "$status"
