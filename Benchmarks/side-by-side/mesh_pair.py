@@ -1,0 +1,126 @@
+"""Two `mesh run` daemons on loopback with temporary homes, driven through the `mesh` CLI."""
+
+import json
+import os
+import shutil
+import subprocess
+import time
+
+FOLDER = "bench"
+
+
+class _Daemon:
+    def __init__(self, mesh, name, base, listen_port):
+        self.mesh = mesh
+        self.name = name
+        self.home = os.path.join(base, f"mesh-home-{name}")
+        self.folder = os.path.join(base, f"mesh-{name}")
+        self.listen_port = listen_port
+        self.device_id = ""
+        self.process = None
+
+    def cli(self, *args, timeout=600):
+        return subprocess.run([*self.mesh, *args, "--home", self.home], check=True, capture_output=True, text=True,
+                              timeout=timeout).stdout
+
+    def init(self):
+        shutil.rmtree(self.home, ignore_errors=True)
+        os.makedirs(self.folder, exist_ok=True)
+        self.cli("init", "--name", self.name)
+        self.device_id = self.cli("id").strip()
+        self.cli("folder", "add", "--id", FOLDER, "--path", self.folder)
+
+    def start(self, log_dir):
+        log = open(os.path.join(log_dir, f"mesh-{self.name}.log"), "wb")  # pylint: disable=consider-using-with
+        self.process = subprocess.Popen([*self.mesh, "run", "--home", self.home, "--listen",
+                                         f"tcp://127.0.0.1:{self.listen_port}"], stdout=log, stderr=subprocess.STDOUT)
+
+    def status(self):
+        return json.loads(self.cli("status", "--json", timeout=60))
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def _folder(status):
+    return next(f for f in status["folders"] if f["id"] == FOLDER)
+
+
+def _peer(status, device_id):
+    return next((p for p in status["peers"] if p["deviceId"] == device_id), {})
+
+
+class MeshPair:
+    name = "Mesh"
+
+    def __init__(self, base, ports, mesh):
+        self.base = base
+        self.a = _Daemon(mesh, "a", base, ports[0])
+        self.b = _Daemon(mesh, "b", base, ports[2])
+
+    @property
+    def folder_a(self):
+        return self.a.folder
+
+    @property
+    def folder_b(self):
+        return self.b.folder
+
+    def pids(self):
+        return self.a.process.pid, self.b.process.pid
+
+    def listen_ports(self):
+        return self.a.listen_port, self.b.listen_port
+
+    def start(self, timeout=60):
+        for daemon in (self.a, self.b):
+            daemon.init()
+        self.a.cli("peer", "add", "--device-id", self.b.device_id, "--address", f"tcp://127.0.0.1:{self.b.listen_port}",
+                   "--folder", FOLDER)
+        self.b.cli("peer", "add", "--device-id", self.a.device_id, "--address", f"tcp://127.0.0.1:{self.a.listen_port}",
+                   "--folder", FOLDER)
+        for daemon in (self.a, self.b):
+            daemon.start(self.base)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                status = self.a.status()
+                if _peer(status, self.b.device_id).get("connected") and self.synced():
+                    return
+            except (subprocess.CalledProcessError, OSError, StopIteration, ValueError):
+                pass
+            time.sleep(0.2)
+        raise TimeoutError("the Mesh daemons did not connect")
+
+    def scan(self, subs):
+        if not subs or len(subs) > 1:
+            # One scan over everything: a rename is recognised only when both names are seen in the same scan.
+            self.a.cli("scan", "--folder", FOLDER)
+        else:
+            self.a.cli("scan", "--folder", FOLDER, "--path", subs[0])
+
+    def synced(self):
+        status_a, status_b = self.a.status(), self.b.status()
+        folder_a, folder_b = _folder(status_a), _folder(status_b)
+        peer_on_a = _peer(status_a, self.b.device_id)
+        remote = next((f for f in peer_on_a.get("folders", []) if f.get("id") == FOLDER), None)
+        if remote is not None and (remote.get("needFiles", 0) or remote.get("needBytes", 0)):
+            return False
+        return (folder_a["state"] == "idle" and folder_b["state"] == "idle"
+                and folder_b["needFiles"] == 0 and folder_a["needFiles"] == 0
+                and folder_b["localFiles"] == folder_a["localFiles"]
+                and folder_b["localBytes"] == folder_a["localBytes"])
+
+    def tool_bytes(self):
+        peer = _peer(self.a.status(), self.b.device_id)
+        return peer.get("bytesOut", 0), peer.get("bytesIn", 0)
+
+    def stop(self):
+        for daemon in (self.a, self.b):
+            daemon.stop()
