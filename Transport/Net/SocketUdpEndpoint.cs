@@ -13,6 +13,13 @@ internal sealed partial class SocketUdpEndpoint : IUdpEndpoint
 {
     private const int ReceiveBufferSize = 65536;
 
+    /// <summary>
+    /// Kernel buffer asked for in each direction. A full SCTP window (4 MiB) sent as one burst must fit in
+    /// the receiver's socket buffer, or the burst is lost at the socket and congestion control halves
+    /// the window for what is really a slow reader; Linux's default is 208 KiB.
+    /// </summary>
+    private const int KernelBufferSize = 4 * 1024 * 1024;
+
     private readonly Socket socket;
     private readonly ILogger logger;
     private readonly CancellationTokenSource stop = new();
@@ -27,6 +34,8 @@ internal sealed partial class SocketUdpEndpoint : IUdpEndpoint
         this.logger = logger;
         socket.Blocking = false;
         LocalEndPoint = Normalise((IPEndPoint)socket.LocalEndPoint!);
+        KernelBuffers.Enlarge(socket, KernelBufferSize);
+        LogBuffers(logger, LocalEndPoint, socket.ReceiveBufferSize, socket.SendBufferSize);
     }
 
     public IPEndPoint LocalEndPoint { get; }
@@ -157,6 +166,9 @@ internal sealed partial class SocketUdpEndpoint : IUdpEndpoint
 
     private static IPEndPoint Normalise(IPEndPoint endPoint) =>
         endPoint.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(endPoint.Address.MapToIPv4(), endPoint.Port) : endPoint;
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Debug, Message = "UDP endpoint {LocalEndPoint}: kernel receive buffer {Receive} bytes, send buffer {Send} bytes")]
+    private static partial void LogBuffers(ILogger logger, IPEndPoint localEndPoint, int receive, int send);
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "The datagram handler of UDP endpoint {LocalEndPoint} failed")]
     private static partial void LogHandlerFailed(ILogger logger, Exception exception, IPEndPoint localEndPoint);

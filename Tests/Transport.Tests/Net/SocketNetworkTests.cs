@@ -58,6 +58,34 @@ public sealed class SocketNetworkTests
     }
 
     [Fact]
+    public void A_burst_larger_than_the_default_kernel_buffer_survives_a_busy_receiver()
+    {
+        // 1,000 datagrams of 1,200 bytes take about 2.3 MB of kernel memory at the receiver: ten times
+        // Linux's default 208 KiB socket buffer, so they only all arrive if the endpoint enlarged it.
+        const int Count = 1000;
+        var network = new SocketNetwork();
+        using var a = network.BindUdp(new IPEndPoint(IPAddress.Loopback, 0));
+        using var b = network.BindUdp(new IPEndPoint(IPAddress.Loopback, 0));
+        using var release = new ManualResetEventSlim();
+        using var all = new CountdownEvent(Count);
+        b.Start((_, _) =>
+        {
+            release.Wait(Timeout);
+            all.Signal();
+        });
+        a.Start((_, _) => { });
+        var datagram = new byte[1200];
+        for (var i = 0; i < Count; i++)
+        {
+            a.Send(datagram, b.LocalEndPoint);
+        }
+
+        release.Set();
+        all.Wait(Timeout);
+        Assert.Equal(0, all.CurrentCount);
+    }
+
+    [Fact]
     public void Sending_after_dispose_or_to_the_wrong_family_does_not_throw()
     {
         var network = new SocketNetwork();
