@@ -52,6 +52,18 @@ netns_build() {
   netns_in "$pub" sysctl -qw net.ipv4.ip_forward=1 || return 1
   netns_in "$pub" ip addr add 198.18.0.1/32 dev lo || return 1
   netns_in "$pub" ip addr add 198.18.0.2/32 dev lo || return 1
+  # The internet has a route for every address and silently loses packets to private ones. Without a
+  # default route here, coturn's relayed send to a peer's private host candidate (10.99.N.2) fails with
+  # ENETUNREACH, and coturn closes the whole allocation on a failed relay send ("udp send: Network is
+  # unreachable", session closed with reason "general"): every relayed pair died with it. A dummy
+  # default route into a veth pair whose both ends stay in this namespace swallows such packets, as a real
+  # server's upstream would: the gateway's link-layer address is a fixed one that no interface owns, so
+  # the frame is dropped on arrival, with no ARP failure that would turn into an ICMP error for coturn.
+  netns_in "$pub" ip link add void0 type veth peer name void1 || return 1
+  netns_in "$pub" ip link set void0 up || return 1
+  netns_in "$pub" ip link set void1 up || return 1
+  netns_in "$pub" ip neigh add 198.18.255.1 lladdr 02:00:5e:00:00:01 dev void0 nud permanent || return 1
+  netns_in "$pub" ip route add default via 198.18.255.1 dev void0 onlink || return 1
 
   for i in 1 2 3 4; do
     name=${NETNS_NETWORKS[$((i - 1))]}
@@ -96,7 +108,7 @@ netns_build() {
   secret=$(head -c 18 /dev/urandom | base64 | tr -d '/+=') || return 1
   netns_in "$pub" /usr/bin/turnserver -n --listening-ip=198.18.0.1 --listening-ip=198.18.0.2 --relay-ip=198.18.0.1 \
     --listening-port=3478 --min-port=40000 --max-port=44999 --use-auth-secret --static-auth-secret="$secret" \
-    --realm="${MESH_TEST_DOMAIN:-mesh.test}" --no-tls --no-dtls --no-cli --fingerprint --no-multicast-peers --allow-loopback-peers \
+    --realm="${MESH_TEST_DOMAIN:-mesh.test}" --no-tls --no-dtls --no-cli --fingerprint --no-multicast-peers \
     --pidfile="$dir/turnserver.pid" --log-file="$dir/turnserver.log" --simple-log -v >"$dir/coturn.out" 2>&1 &
   echo $! > "$dir/coturn.pid"
   local ok=
