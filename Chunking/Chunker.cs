@@ -90,6 +90,14 @@ public static class Chunker
     /// </summary>
     // Fully optimized from the first call: a short-lived `mesh manifest` would otherwise spend its
     // first hundreds of MB in unoptimized code before tiering catches up.
+    //
+    // Why this shape (measured, docs/chunking.md): one byte per step on the fingerprint's own chain,
+    // eight steps per loop turn, each followed by its own compare-and-branch. The chain is one
+    // `lea` per byte (fp*2 + gear) and the branches are almost never taken, so each compare fuses
+    // with its jump into one macro-op; this ran 2.4x faster than testing four fingerprints at once
+    // with non-short-circuit `|` (which costs setb/movzx/or per byte) and faster than breaking the
+    // chain with partial sums (more operations per byte, and the chain was not the limit anyway).
+    // Pointers rather than indices: no bounds checks and no index sign-extension in the loop.
     [SkipLocalsInit]
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe int FindCut(ReadOnlySpan<byte> data, int start, int normal, int end, ulong smallThreshold, ulong largeThreshold)
@@ -98,47 +106,76 @@ public static class Chunker
         fixed (byte* bytes = data)
         {
             ulong fp = 0;
-            var i = start;
+            var p = bytes + start;
+            var stop = bytes + normal;
             var threshold = smallThreshold;
-            var limit = normal;
             for (var region = 0; region < 2; region++)
             {
-                // Four bytes per step: the partial sums s1..s3 do not depend on fp, so the loop-carried
-                // dependency is one shift and one add per four bytes instead of per byte.
-                while (i + 4 <= limit)
+                while (p + 8 <= stop)
                 {
-                    var g0 = Unsafe.Add(ref gear, bytes[i]);
-                    var g1 = Unsafe.Add(ref gear, bytes[i + 1]);
-                    var g2 = Unsafe.Add(ref gear, bytes[i + 2]);
-                    var g3 = Unsafe.Add(ref gear, bytes[i + 3]);
-                    var s1 = (g0 << 1) + g1;
-                    var s2 = (s1 << 1) + g2;
-                    var s3 = (s2 << 1) + g3;
-                    var f0 = (fp << 1) + g0;
-                    var f1 = (fp << 2) + s1;
-                    var f2 = (fp << 3) + s2;
-                    var f3 = (fp << 4) + s3;
-                    if ((f0 < threshold) | (f1 < threshold) | (f2 < threshold) | (f3 < threshold))
-                    {
-                        return f0 < threshold ? i + 1 : f1 < threshold ? i + 2 : f2 < threshold ? i + 3 : i + 4;
-                    }
-
-                    fp = f3;
-                    i += 4;
-                }
-
-                while (i < limit)
-                {
-                    fp = (fp << 1) + Unsafe.Add(ref gear, bytes[i]);
-                    i++;
+                    fp = (fp << 1) + Unsafe.Add(ref gear, p[0]);
                     if (fp < threshold)
                     {
-                        return i;
+                        return (int)(p - bytes) + 1;
+                    }
+
+                    fp = (fp << 1) + Unsafe.Add(ref gear, p[1]);
+                    if (fp < threshold)
+                    {
+                        return (int)(p - bytes) + 2;
+                    }
+
+                    fp = (fp << 1) + Unsafe.Add(ref gear, p[2]);
+                    if (fp < threshold)
+                    {
+                        return (int)(p - bytes) + 3;
+                    }
+
+                    fp = (fp << 1) + Unsafe.Add(ref gear, p[3]);
+                    if (fp < threshold)
+                    {
+                        return (int)(p - bytes) + 4;
+                    }
+
+                    fp = (fp << 1) + Unsafe.Add(ref gear, p[4]);
+                    if (fp < threshold)
+                    {
+                        return (int)(p - bytes) + 5;
+                    }
+
+                    fp = (fp << 1) + Unsafe.Add(ref gear, p[5]);
+                    if (fp < threshold)
+                    {
+                        return (int)(p - bytes) + 6;
+                    }
+
+                    fp = (fp << 1) + Unsafe.Add(ref gear, p[6]);
+                    if (fp < threshold)
+                    {
+                        return (int)(p - bytes) + 7;
+                    }
+
+                    fp = (fp << 1) + Unsafe.Add(ref gear, p[7]);
+                    if (fp < threshold)
+                    {
+                        return (int)(p - bytes) + 8;
+                    }
+
+                    p += 8;
+                }
+
+                while (p < stop)
+                {
+                    fp = (fp << 1) + Unsafe.Add(ref gear, *p);
+                    p++;
+                    if (fp < threshold)
+                    {
+                        return (int)(p - bytes);
                     }
                 }
 
                 threshold = largeThreshold;
-                limit = end;
+                stop = bytes + end;
             }
 
             return -1;
