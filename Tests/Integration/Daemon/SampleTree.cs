@@ -1,0 +1,35 @@
+namespace Mesh.Integration.Daemon;
+
+/// <summary>Files the daemon tests sync: a mixed tree, and random content that no chunk of another file shares.</summary>
+internal static class SampleTree
+{
+    /// <summary>
+    /// Empty, tiny and multi-chunk files, nested and empty directories, a symlink, and names with a space and a
+    /// non-ASCII (NFC) character.
+    /// </summary>
+    public static void WriteMixed(string root)
+    {
+        Directory.CreateDirectory(Path.Combine(root, "docs", "deep", "deeper"));
+        Directory.CreateDirectory(Path.Combine(root, "empty"));
+        Directory.CreateDirectory(Path.Combine(root, "photos", "2024"));
+        File.WriteAllBytes(Path.Combine(root, "zero.bin"), []);
+        File.WriteAllText(Path.Combine(root, "readme.txt"), "hello from A\n");
+        File.WriteAllText(Path.Combine(root, "docs", "notes with space.txt"), "a name with a space\n");
+        File.WriteAllText(Path.Combine(root, "docs", "caf\u00e9.txt"), "NFC name\n");
+        WriteRandom(Path.Combine(root, "docs", "deep", "deeper", "report.bin"), 100 * 1024, seed: 1);
+        WriteRandom(Path.Combine(root, "photos", "2024", "large.bin"), 3 * 1024 * 1024 + 17, seed: 2);
+        File.CreateSymbolicLink(Path.Combine(root, "link-to-readme"), "readme.txt");
+    }
+
+    public static void WriteRandom(string path, long size, int seed)
+    {
+        var random = new Random(seed);
+        var buffer = new byte[1 << 20];
+        using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
+        for (var left = size; left > 0; left -= buffer.Length)
+        {
+            random.NextBytes(buffer);
+            stream.Write(buffer, 0, (int)Math.Min(left, buffer.Length));
+        }
+    }
+}
