@@ -36,13 +36,19 @@ def free_ports(count):
 
 
 def wait_synced(pair, timeout):
+    """Until the tool says B has it all and A knows it, and B's files have A's sizes and mtimes.
+
+    The second check is asked only once the tool says done. It guards against a status that is merely not
+    updated yet (after a one-byte edit, counts and sizes are the same before and after), and costs both
+    tools the same.
+    """
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            if pair.synced():
+            if pair.synced() and tree.stat_signature(pair.folder_a) == tree.stat_signature(pair.folder_b):
                 return True
         except OSError:
-            pass  # a status endpoint busy or restarting; ask again
+            pass  # a status endpoint busy or restarting, or a file renamed under the walk; ask again
         time.sleep(POLL_SECONDS)
     return False
 
@@ -92,7 +98,7 @@ def run_tool(make_pair, base, source, timeout, only):
     os.makedirs(stage)
     scenarios.stage_initial(stage, source)
     pair = make_pair(base, free_ports(4))
-    results = {}
+    results = {"load_before": os.getloadavg()[0]}
     try:
         pair.start()
         pids = pair.pids()
@@ -112,6 +118,7 @@ def run_tool(make_pair, base, source, timeout, only):
                   f"{'' if r['completed'] else ', TIMED OUT'}", file=sys.stderr, flush=True)
             if not r["completed"] or not r["trees_equal"]:
                 print(f"  {r.get('differences', '')}", file=sys.stderr)
+        results["load_after"] = os.getloadavg()[0]
         results["foreign_sockets"] = [line for pid in pids for line in proc_stats.foreign_sockets(pid)]
     finally:
         pair.stop()
@@ -184,6 +191,8 @@ def main():
             json.dump({"sizes": sizes.describe(), "runs": args.runs, "results": all_results}, f, indent=1)
     print(f"\n{sizes.describe()}; {args.runs} run(s); median per cell\n")
     print(table(all_results, tools))
+    loads = [r[k] for tool in tools for r in all_results[tool] for k in ("load_before", "load_after") if k in r]
+    print(f"\nmachine: {os.cpu_count()} CPUs, 1-minute load average {min(loads):.1f}-{max(loads):.1f} during the runs")
     for tool in tools:
         startup = max(max(r["startup_rss_mib"]) for r in all_results[tool])
         overall = max(max(r[s.key]["rss_a_mib"], r[s.key]["rss_b_mib"])

@@ -82,6 +82,21 @@ def digest(root):
     return result
 
 
+def stat_signature(root):
+    """Paths with size and mtime (ns) of files, without reading them: cheap enough to ask while waiting."""
+    result = {}
+    for directory, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if not _is_engine_file(d)]
+        rel_dir = os.path.relpath(directory, root)
+        if rel_dir != ".":
+            result[rel_dir] = None
+        for name in files:
+            if not _is_engine_file(name):
+                st = os.stat(os.path.join(directory, name))
+                result[os.path.join(rel_dir, name)] = (st.st_size, st.st_mtime_ns)
+    return result
+
+
 def differences(a, b, limit=5):
     """A short human-readable list of what differs between two digests."""
     out = []

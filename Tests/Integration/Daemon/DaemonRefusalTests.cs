@@ -53,19 +53,34 @@ public sealed class DaemonRefusalTests
         Assert.Matches(new Regex("in use", RegexOptions.IgnoreCase), result.All);
     }
 
-    [Fact]
-    public async Task A_bad_config_names_the_file_and_the_line_and_the_daemon_does_not_start()
+    [Theory]
+    [InlineData("syntax")]
+    [InlineData("value")]
+    public async Task A_bad_config_names_the_file_and_the_line_and_the_daemon_does_not_start(string mistake)
     {
         using var device = await MeshDevice.CreateAsync("a");
         await device.AddFolderAsync(DevicePair.FolderId);
         var config = Path.Combine(device.Home, "config.toml");
         var lines = (await File.ReadAllLinesAsync(config)).ToList();
-        lines.Add("this line = = is not toml [");
-        var badLine = lines.Count;
-        lines.Add("");
+        int badLine;
+        if (mistake == "syntax")
+        {
+            lines.Add("this line = = is not toml [");
+            badLine = lines.Count;
+            lines.Add("");
+        }
+        else
+        {
+            // Well-formed TOML with a value the daemon cannot use, in the middle of the file.
+            var listen = lines.FindIndex(l => l.TrimStart().StartsWith("listen", StringComparison.Ordinal));
+            Assert.True(listen >= 0, string.Join('\n', lines));
+            lines[listen] = "listen = \"not an address\"";
+            badLine = listen + 1;
+        }
+
         await File.WriteAllLinesAsync(config, lines);
 
-        var result = await device.CliAsync(StartTimeout, "run", "--listen", $"tcp://127.0.0.1:{LoopbackPort.Free()}");
+        var result = await device.CliAsync(StartTimeout, "run");
 
         Assert.True(result.ExitCode != 0, result.ToString());
         Assert.Contains("config.toml", result.All, StringComparison.Ordinal);
