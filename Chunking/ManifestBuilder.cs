@@ -25,19 +25,10 @@ public static class ManifestBuilder
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(parameters);
 
-        // No FileStream buffer: the pipeline reads in blocks of several MiB, so a second copy only costs.
-        var stream = new FileStream(path, new FileStreamOptions
-        {
-            Mode = FileMode.Open,
-            Access = FileAccess.Read,
-            Share = FileShare.ReadWrite | FileShare.Delete,
-            BufferSize = 0,
-            Options = FileOptions.SequentialScan,
-        });
-        await using (stream.ConfigureAwait(false))
-        {
-            return await BuildAsync(stream, parameters, ct).ConfigureAwait(false);
-        }
+        // A bare handle rather than a FileStream: the pipeline's tasks read their own blocks with
+        // positional reads, in parallel, straight into the blocks' buffers.
+        using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, FileOptions.SequentialScan);
+        return await ManifestPipeline.RunAsync(file, parameters, ManifestPipeline.DefaultBlockSize, ct).ConfigureAwait(false);
     }
 
     /// <summary>Builds the manifest of an in-memory buffer on the calling thread only.</summary>

@@ -24,6 +24,46 @@ public sealed class ManifestBuilderTests
         ManifestValidator.Validate(actual);
     }
 
+    [Theory]
+    [MemberData(nameof(Sizes))]
+    public async Task File_pipeline_with_positional_reads_equals_the_single_thread_build(int size)
+    {
+        var data = TestData.Random(size, (ulong)size + 2);
+        Assert.Equal(ManifestBuilder.Build(data, ChunkerParameters.Default), await BuildFromFileAsync(data, BlockSize));
+    }
+
+    [Fact]
+    public async Task Blocks_whose_guessed_cuts_never_meet_the_true_ones_are_redone_in_order()
+    {
+        // Constant bytes are cut every MaxSize from wherever a chunk starts, so a block chunked from
+        // its first byte stays out of phase with the true cuts to its end (300 000 is no multiple of 256 KiB).
+        var data = new byte[3_000_000];
+        Assert.Equal(ManifestBuilder.Build(data, ChunkerParameters.Default), await BuildFromStreamAsync(data, BlockSize));
+        Assert.Equal(ManifestBuilder.Build(data, ChunkerParameters.Default), await BuildFromFileAsync(data, BlockSize));
+    }
+
+    [Fact]
+    public async Task A_seam_that_falls_exactly_on_a_true_cut_keeps_the_first_guessed_chunk_with_its_hash()
+    {
+        // Constant bytes with blocks of exactly 2 x MaxSize: every seam is a true cut, so each block's
+        // first guessed chunk (otherwise skipped by the hashing) is kept and must be hashed.
+        var blockSize = 2 * ChunkerParameters.Default.MaxSize;
+        var data = new byte[(5 * blockSize) + 1000];
+        data.AsSpan(blockSize, 4 * blockSize).Fill(0x5A);
+        Assert.Equal(ManifestBuilder.Build(data, ChunkerParameters.Default), await BuildFromStreamAsync(data, blockSize));
+        Assert.Equal(ManifestBuilder.Build(data, ChunkerParameters.Default), await BuildFromFileAsync(data, blockSize));
+    }
+
+    [Fact]
+    public async Task Mixed_random_and_constant_regions_give_the_single_thread_manifest()
+    {
+        var data = TestData.Random(6_000_000, 40);
+        data.AsSpan(1_000_000, 1_700_000).Clear();
+        data.AsSpan(4_100_000, 333_333).Fill(7);
+        Assert.Equal(ManifestBuilder.Build(data, ChunkerParameters.Default), await BuildFromStreamAsync(data, BlockSize));
+        Assert.Equal(ManifestBuilder.Build(data, ChunkerParameters.Default), await BuildFromFileAsync(data, BlockSize));
+    }
+
     [Fact]
     public async Task Chunks_are_the_sha256_hashes_of_the_content_defined_pieces_in_order()
     {
@@ -102,5 +142,25 @@ public sealed class ManifestBuilderTests
         var parsed = FileManifest.Parser.ParseFrom(Google.Protobuf.MessageExtensions.ToByteArray(manifest));
         Assert.Equal(manifest, parsed);
         ManifestValidator.Validate(parsed);
+    }
+
+    private static Task<FileManifest> BuildFromStreamAsync(byte[] data, int blockSize) =>
+        ManifestPipeline.RunAsync(new MemoryStream(data, writable: false), ChunkerParameters.Default, blockSize, CancellationToken.None);
+
+    private static async Task<FileManifest> BuildFromFileAsync(byte[] data, int blockSize)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"mesh-chunk-{Guid.NewGuid():N}");
+        await File.WriteAllBytesAsync(path, data);
+        try
+        {
+            using var file = File.OpenHandle(path);
+            var manifest = await ManifestPipeline.RunAsync(file, ChunkerParameters.Default, blockSize, CancellationToken.None);
+            ManifestValidator.Validate(manifest);
+            return manifest;
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 }
