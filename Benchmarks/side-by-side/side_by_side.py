@@ -165,7 +165,12 @@ def main():
     parser.add_argument("--mesh", default="", help="command that runs mesh, e.g. 'dotnet /x/mesh.dll'")
     parser.add_argument("--timeout", type=float, default=600)
     parser.add_argument("--json", default="", help="write all measurements here")
+    parser.add_argument("--from-json", nargs="*", default=[],
+                        help="print the table from results saved earlier (e.g. one file per tool) instead of running")
     args = parser.parse_args()
+    if args.from_json:
+        report_saved(args.from_json)
+        return
 
     sizes = tree.Sizes(args.small)
     source = os.path.join(args.work, "source-small" if args.small else "source")
@@ -189,10 +194,26 @@ def main():
     if args.json:
         with open(args.json, "w", encoding="utf-8") as f:
             json.dump({"sizes": sizes.describe(), "runs": args.runs, "results": all_results}, f, indent=1)
-    print(f"\n{sizes.describe()}; {args.runs} run(s); median per cell\n")
+    report(all_results, tools, sizes.describe(), args.runs)
+
+
+def report_saved(paths):
+    all_results, described, runs = {}, "", 0
+    for path in paths:
+        with open(path, encoding="utf-8") as f:
+            saved = json.load(f)
+        all_results.update(saved["results"])
+        described, runs = saved["sizes"], max(runs, saved["runs"])
+    tools = [t for t in ("syncthing", "mesh") if t in all_results]
+    report(all_results, tools, described, runs)
+
+
+def report(all_results, tools, described, runs):
+    print(f"\n{described}; {runs} run(s); median per cell\n")
     print(table(all_results, tools))
     loads = [r[k] for tool in tools for r in all_results[tool] for k in ("load_before", "load_after") if k in r]
-    print(f"\nmachine: {os.cpu_count()} CPUs, 1-minute load average {min(loads):.1f}-{max(loads):.1f} during the runs")
+    if loads:
+        print(f"\nmachine: {os.cpu_count()} CPUs, 1-minute load average {min(loads):.1f}-{max(loads):.1f} during the runs")
     for tool in tools:
         startup = max(max(r["startup_rss_mib"]) for r in all_results[tool])
         overall = max(max(r[s.key]["rss_a_mib"], r[s.key]["rss_b_mib"])
