@@ -26,15 +26,20 @@ internal sealed class PeerConnection
     private readonly ByteBudget _budget;
     private readonly HashSet<string> _fullIndexSeen = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
+    private readonly IReadOnlySet<string>? _allowed;
     private HashSet<string> _shared = new(StringComparer.Ordinal);
     private ulong _nextRequestId;
 
-    /// <summary>Creates the connection; <see cref="RunAsync"/> drives it.</summary>
-    public PeerConnection(SyncEngine engine, ILink link, ILogger logger)
+    /// <summary>
+    /// Creates the connection; <see cref="RunAsync"/> drives it. Only folders in <paramref name="allowed"/>
+    /// (all of the engine's when null) are announced to, or taken from, this peer.
+    /// </summary>
+    public PeerConnection(SyncEngine engine, ILink link, ILogger logger, IReadOnlySet<string>? allowed = null)
     {
         _engine = engine;
         _link = link;
         _logger = logger;
+        _allowed = allowed;
         _budget = new ByteBudget(engine.Options.MaxInFlightBytesPerLink);
     }
 
@@ -46,6 +51,9 @@ internal sealed class PeerConnection
 
     /// <summary>True once Hello was exchanged and until the link ends.</summary>
     public bool IsReady { get; private set; }
+
+    /// <summary>The folders shared on this link (both sides list them), once Hello was exchanged.</summary>
+    public IReadOnlyCollection<string> SharedFolders => _shared;
 
     /// <summary>True when the folder is shared on this link.</summary>
     public bool Shares(string folder) => IsReady && _shared.Contains(folder);
@@ -70,7 +78,7 @@ internal sealed class PeerConnection
             var shared = new HashSet<string>(StringComparer.Ordinal);
             foreach (var theirs in hello.Folders)
             {
-                if (!_engine.TryGetFolder(theirs.Id, out var folder) || !shared.Add(theirs.Id))
+                if (!IsAllowed(theirs.Id) || !_engine.TryGetFolder(theirs.Id, out var folder) || !shared.Add(theirs.Id))
                 {
                     continue;
                 }
@@ -174,6 +182,8 @@ internal sealed class PeerConnection
         }
     }
 
+    private bool IsAllowed(string folder) => _allowed is null || _allowed.Contains(folder);
+
     private Hello BuildHello()
     {
         var hello = new Hello
@@ -182,7 +192,7 @@ internal sealed class PeerConnection
             DeviceName = _engine.Options.DeviceName,
             ClientVersion = "mesh " + SyncProtocol.Version,
         };
-        foreach (var folder in _engine.Folders)
+        foreach (var folder in _engine.Folders.Where(f => IsAllowed(f.Id)))
         {
             var mine = _engine.Store.GetFolder(folder.Id);
             var theirs = _engine.Store.GetPeerProgress(folder.Id, Remote);

@@ -12,7 +12,7 @@ namespace Mesh.Peer.Sync;
 /// <summary>
 /// The sync engine of one device: its folders (each with a scanner, a puller, a rescan queue and
 /// optionally a watcher), its index, and its links to peers. It knows nothing about sockets: whoever
-/// makes a link (in-memory pair, TLS over TCP, a data channel) hands it to <see cref="RunLinkAsync"/>.
+/// makes a link (in-memory pair, TLS over TCP, a data channel) hands it to <see cref="RunLinkAsync(ILink, IReadOnlySet{string}, CancellationToken)"/>.
 /// </summary>
 internal sealed class SyncEngine : IAsyncDisposable
 {
@@ -153,13 +153,21 @@ internal sealed class SyncEngine : IAsyncDisposable
     }
 
     /// <summary>
-    /// Runs the sync protocol over <paramref name="link"/> until it ends. A newer link to the same
+    /// Runs the sync protocol over <paramref name="link"/> until it ends, sharing every folder of the
+    /// engine that the peer lists too. A newer link to the same device replaces an older one.
+    /// </summary>
+    public Task RunLinkAsync(ILink link, CancellationToken ct) => RunLinkAsync(link, null, ct);
+
+    /// <summary>
+    /// Runs the sync protocol over <paramref name="link"/> until it ends. Only folders in
+    /// <paramref name="sharedFolders"/> (every folder when null) are announced to this peer and taken
+    /// from it: a folder is shared when both sides list it for each other. A newer link to the same
     /// device replaces an older one.
     /// </summary>
-    public async Task RunLinkAsync(ILink link, CancellationToken ct)
+    public async Task RunLinkAsync(ILink link, IReadOnlySet<string>? sharedFolders, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(link);
-        var connection = new PeerConnection(this, link, _loggers.CreateLogger("Mesh.Sync.Link"));
+        var connection = new PeerConnection(this, link, _loggers.CreateLogger("Mesh.Sync.Link"), sharedFolders);
         if (_connections.TryGetValue(link.RemoteDevice, out var older))
         {
             older.Stop();
