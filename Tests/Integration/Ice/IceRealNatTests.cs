@@ -65,6 +65,45 @@ public sealed class IceRealNatTests(ITestOutputHelper output)
         Assert.Equal(CandidateType.Relayed, session.B.SelectedPair!.Kind);
     }
 
+    // An ICE agent pairs its relayed candidate with the peer's host candidates too, so the relay sends checks to the
+    // peer's private address, which the server cannot reach. coturn closes the whole allocation when a relayed send
+    // fails locally (sendto: "Network is unreachable"), so this must be lost silently, as it is on the internet; it
+    // was not while the public namespace had no default route, and every relayed pair died with the allocation.
+    [SkippableFact]
+    public async Task A_relayed_send_to_a_private_address_does_not_cost_the_allocation()
+    {
+        var turn = new IPEndPoint(IPAddress.Parse(NatNamespaces.Require("TURN_HOST")), int.Parse(NatNamespaces.Require("TURN_PORT"), System.Globalization.CultureInfo.InvariantCulture));
+        var credentials = TurnCredentials.FromSharedSecret(NatNamespaces.Require("TURN_SECRET"), "relay-nat-test", DateTimeOffset.UtcNow.AddHours(1));
+        var peerHost = new IPEndPoint(IPAddress.Parse(NatNamespaces.Require("SYM2_ADDRESS")), 9);
+        using var cts = new CancellationTokenSource(Timeout);
+        TurnClientOptions Options(string side) => new() { Server = turn, Credentials = credentials, Network = Network(side) };
+        await using var alice = await TurnClient.AllocateAsync(Options("SYM1"), cts.Token);
+        await using var bob = await TurnClient.AllocateAsync(Options("SYM2"), cts.Token);
+        var atBob = new TaskCompletionSource<IPEndPoint>(TaskCreationOptions.RunContinuationsAsynchronously);
+        alice.Start((_, _) => { });
+        bob.Start((data, from) =>
+        {
+            if (data.SequenceEqual("after"u8))
+            {
+                atBob.TrySetResult(from);
+            }
+        });
+        await alice.CreatePermissionAsync([peerHost.Address, bob.RelayedAddress.Address], cts.Token);
+        await bob.CreatePermissionAsync(alice.RelayedAddress.Address, cts.Token);
+
+        alice.Send("lost on the way"u8, peerHost);
+        await Task.Delay(200, cts.Token);
+        for (var i = 0; i < 20 && !atBob.Task.IsCompleted; i++)
+        {
+            alice.Send("after"u8, bob.RelayedAddress);
+            await Task.WhenAny(atBob.Task, Task.Delay(100, cts.Token));
+        }
+
+        Assert.True(atBob.Task.IsCompleted, "nothing sent through the relay after the lost datagram arrived (the allocation was closed)");
+        Assert.Equal(alice.RelayedAddress, await atBob.Task);
+        Assert.True(await alice.RefreshAsync(cancellationToken: cts.Token) > TimeSpan.Zero);
+    }
+
     private static NamespaceNetwork Network(string side) =>
         new(NatNamespaces.Require(side), IPAddress.Parse(NatNamespaces.Require(side + "_ADDRESS")));
 }
