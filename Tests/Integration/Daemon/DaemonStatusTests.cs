@@ -13,7 +13,7 @@ public sealed class DaemonStatusTests
 
         var a = await pair.A.StatusAsync();
         var b = await pair.B.StatusAsync();
-        var files = TreeDigest.Of(pair.A.Folder).Count(e => !e.Value.StartsWith("dir", StringComparison.Ordinal));
+        var files = TreeDigest.Of(pair.A.Folder).Count(e => e.Value.StartsWith("file:", StringComparison.Ordinal));
         foreach (var (self, other, status) in new[] { (pair.A, pair.B, a), (pair.B, pair.A, b) })
         {
             Assert.Equal(self.DeviceId, status.DeviceId);
