@@ -24,8 +24,13 @@ internal static class ManifestPipeline
     /// </summary>
     internal const int DefaultBlockSize = 8 * 1024 * 1024;
 
-    /// <summary>Blocks being read, cut and hashed at once: one per core and one spare, at most 8 (72 MiB with the default block size).</summary>
-    private static int MaxBlocksInFlight => Math.Clamp(Environment.ProcessorCount + 1, 2, 8);
+    /// <summary>
+    /// Blocks being read, cut and hashed at once: two per core, at least 3 and at most 8 (81 MiB with
+    /// the default block size, counting the resolved block whose tail is still needed). Blocks are
+    /// joined in order, so a core that was descheduled holds everyone up unless the others can work
+    /// ahead; one spare block per core gives them that room on a busy machine.
+    /// </summary>
+    private static int MaxBlocksInFlight => Math.Clamp(2 * Environment.ProcessorCount, 3, 8);
 
     /// <summary>Builds the manifest of a stream, read front to back on the calling task while earlier blocks are cut and hashed.</summary>
     internal static Task<FileManifest> RunAsync(Stream stream, ChunkerParameters parameters, int blockSize, CancellationToken ct) =>
