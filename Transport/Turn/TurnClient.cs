@@ -42,6 +42,7 @@ public sealed partial class TurnClient : IUdpEndpoint, IAsyncDisposable
     private long refreshAt;
     private int maintaining;
     private bool closed;
+    private bool lost;
 
     private TurnClient(TurnClientOptions options, TurnConnection connection)
     {
@@ -72,6 +73,26 @@ public sealed partial class TurnClient : IUdpEndpoint, IAsyncDisposable
 
     /// <summary>The address of our socket towards the server.</summary>
     public IPEndPoint ServerSideLocalEndPoint => connection.LocalEndPoint;
+
+    /// <summary>
+    /// Raised once, with the reason, when the server no longer has our allocation: a Refresh, CreatePermission or
+    /// ChannelBind was answered 437 Allocation Mismatch. That happens after a server restart, or when the server
+    /// closed the allocation itself (coturn does when a relayed send fails locally). From then on nothing is sent
+    /// or refreshed; the owner should stop using the relay.
+    /// </summary>
+    public event Action<string>? AllocationLost;
+
+    /// <summary>True once the server has told us it no longer has our allocation (see <see cref="AllocationLost"/>).</summary>
+    public bool IsAllocationLost
+    {
+        get
+        {
+            lock (gate)
+            {
+                return lost;
+            }
+        }
+    }
 
     /// <summary>
     /// Connects to the server and allocates a relayed address. Throws <see cref="TurnException"/> when the
@@ -149,7 +170,7 @@ public sealed partial class TurnClient : IUdpEndpoint, IAsyncDisposable
         bool bind;
         lock (gate)
         {
-            if (closed)
+            if (closed || lost)
             {
                 return;
             }
@@ -306,7 +327,8 @@ public sealed partial class TurnClient : IUdpEndpoint, IAsyncDisposable
     {
         lock (gate)
         {
-            allocated = RelayedAddress.Port != 0;
+            // A lost allocation has nothing left to deallocate; asking would only earn another 437.
+            allocated = RelayedAddress.Port != 0 && !lost;
             if (closed)
             {
                 return false;
@@ -396,6 +418,11 @@ public sealed partial class TurnClient : IUdpEndpoint, IAsyncDisposable
                 continue;
             }
 
+            if (error.Code == StunErrorCode.AllocationMismatch && method != StunMethod.Allocate)
+            {
+                OnAllocationLost($"the server answered {method} with {error}");
+            }
+
             var what = error.Code is StunErrorCode.Unauthenticated or StunErrorCode.WrongCredentials
                 ? $"TURN server {connection.Server} refused the credentials of '{options.Credentials.Username}' ({error})"
                 : $"TURN server {connection.Server} refused {method}: {error}";
@@ -415,6 +442,23 @@ public sealed partial class TurnClient : IUdpEndpoint, IAsyncDisposable
             realm = newRealm;
             nonce = newNonce.ToArray();
         }
+    }
+
+    private void OnAllocationLost(string reason)
+    {
+        lock (gate)
+        {
+            if (closed || lost)
+            {
+                return;
+            }
+
+            lost = true;
+        }
+
+        maintenance?.Dispose();
+        LogAllocationLost(logger, Server, reason);
+        AllocationLost?.Invoke(reason);
     }
 
     private byte[]? CurrentKey()
@@ -571,7 +615,7 @@ public sealed partial class TurnClient : IUdpEndpoint, IAsyncDisposable
             IPEndPoint[] staleChannels;
             lock (gate)
             {
-                if (closed)
+                if (closed || lost)
                 {
                     return;
                 }
@@ -617,4 +661,7 @@ public sealed partial class TurnClient : IUdpEndpoint, IAsyncDisposable
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Debug, Message = "Deallocating on TURN server {Server} failed")]
     private static partial void LogDeallocateFailed(ILogger logger, Exception exception, IPEndPoint server);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "The TURN allocation on {Server} is gone: {Reason}")]
+    private static partial void LogAllocationLost(ILogger logger, IPEndPoint server, string reason);
 }

@@ -35,6 +35,14 @@ internal sealed class FakeTurnServer : IDisposable
 
     public bool CorruptIntegrity { get; init; }
 
+    /// <summary>When set, requests on the allocation get 437 Allocation Mismatch, as after a server restart.</summary>
+    public bool AllocationGone { get; set; }
+
+    private int datagrams;
+
+    /// <summary>Every datagram received, requests and indications alike.</summary>
+    public int Datagrams => Volatile.Read(ref datagrams);
+
     /// <summary>Every request received, with the nonce it carried.</summary>
     public ConcurrentQueue<(StunMethod Method, string? Nonce, uint? Lifetime)> Requests { get; } = new();
 
@@ -44,6 +52,7 @@ internal sealed class FakeTurnServer : IDisposable
 
     private void OnDatagram(ReadOnlySpan<byte> datagram, IPEndPoint remote)
     {
+        Interlocked.Increment(ref datagrams);
         if (!StunMessage.TryParse(datagram, out var request) || request.Type.Class != StunClass.Request)
         {
             return;
@@ -62,6 +71,12 @@ internal sealed class FakeTurnServer : IDisposable
             staleNoncesLeft = Math.Max(0, staleNoncesLeft - 1);
             nonce = "nonce-" + (int.Parse(nonce[6..], System.Globalization.CultureInfo.InvariantCulture) + 1);
             Reply(Error(request, 438, "Stale Nonce"), remote, signed: false);
+            return;
+        }
+
+        if (AllocationGone && request.Type.Method != StunMethod.Allocate)
+        {
+            Reply(Error(request, 437, "Allocation Mismatch"), remote, signed: true);
             return;
         }
 

@@ -17,7 +17,8 @@ public sealed class TurnClientTests
         using var server = new FakeTurnServer(Credentials.Username, Credentials.Password, staleNonces: 1);
         using var cts = new CancellationTokenSource(Timeout);
 
-        await using var client = await TurnClient.AllocateAsync(Options(server, TimeProvider.System), cts.Token);
+        // A clock that stands still: on a loaded machine a retransmission would add a request to the list.
+        await using var client = await TurnClient.AllocateAsync(Options(server, new ManualTimeProvider()), cts.Token);
 
         Assert.Equal(new IPEndPoint(IPAddress.Parse("192.0.2.77"), 50000), client.RelayedAddress);
         var allocates = server.Requests.Where(r => r.Method == StunMethod.Allocate).Select(r => r.Nonce).ToArray();
@@ -70,6 +71,31 @@ public sealed class TurnClientTests
         await client.DisposeAsync();
 
         Assert.Contains(server.Requests, r => r.Method == StunMethod.Refresh && r.Lifetime == 0);
+    }
+
+    [Fact]
+    public async Task A_437_answer_reports_the_allocation_lost_once_then_nothing_is_relayed_refreshed_or_deallocated()
+    {
+        var time = new ManualTimeProvider();
+        using var server = new FakeTurnServer(Credentials.Username, Credentials.Password) { Lifetime = 100 };
+        using var cts = new CancellationTokenSource(Timeout);
+        var client = await TurnClient.AllocateAsync(Options(server, time), cts.Token);
+        var reasons = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        client.AllocationLost += reasons.Enqueue;
+        server.AllocationGone = true;
+
+        var error = await Assert.ThrowsAsync<TurnException>(() => client.CreatePermissionAsync(IPAddress.Parse("198.51.100.1"), cts.Token));
+        await Assert.ThrowsAsync<TurnException>(() => client.RefreshAsync(cancellationToken: cts.Token));
+
+        Assert.Equal(437, error.ErrorCode);
+        Assert.True(client.IsAllocationLost);
+        Assert.Contains("437", Assert.Single(reasons), StringComparison.Ordinal);
+        var before = server.Datagrams;
+        client.Send([1, 2, 3], new IPEndPoint(IPAddress.Parse("198.51.100.1"), 9));
+        time.Advance(TimeSpan.FromSeconds(60)); // past the 50 s refresh point
+        await Task.Delay(200, cts.Token);
+        await client.DisposeAsync();
+        Assert.Equal(before, server.Datagrams);
     }
 
     [Fact]
