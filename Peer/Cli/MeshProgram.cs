@@ -1,0 +1,41 @@
+using System.CommandLine;
+
+namespace Mesh.Peer.Cli;
+
+/// <summary>The whole <c>mesh</c> command line: parses, reports usage errors with exit code 2, runs the command.</summary>
+internal static class MeshProgram
+{
+    /// <summary>Exit code of a usage error, apart from failures of the work itself (1), so scripts can tell them apart.</summary>
+    public const int UsageError = 2;
+
+    /// <summary>The root command with every subcommand.</summary>
+    public static RootCommand CreateRoot()
+    {
+        var root = new RootCommand("Mesh: peer-to-peer folder sync between your own devices.");
+        foreach (var command in MeshCommands.All())
+        {
+            root.Subcommands.Add(command);
+        }
+
+        return root;
+    }
+
+    /// <summary>Runs <paramref name="args"/>; output and errors go where <paramref name="configuration"/> says (the console by default).</summary>
+    public static async Task<int> RunAsync(string[] args, InvocationConfiguration? configuration = null)
+    {
+        configuration ??= new InvocationConfiguration();
+        var parsed = CreateRoot().Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var error in parsed.Errors)
+            {
+                await configuration.Error.WriteLineAsync(error.Message).ConfigureAwait(false);
+            }
+
+            await configuration.Error.WriteLineAsync("Run 'mesh --help' or 'mesh COMMAND --help' for usage.").ConfigureAwait(false);
+            return UsageError;
+        }
+
+        return await parsed.InvokeAsync(configuration).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,21 @@
+using Mesh.Peer.Config;
+using Mesh.Peer.Links;
+using Mesh.Peer.Sync;
+
+namespace Mesh.Peer.Daemon;
+
+/// <summary>How a <see cref="MeshDaemon"/> runs beyond what config.toml says; the defaults suit <c>mesh run</c>.</summary>
+internal sealed record DaemonOptions
+{
+    /// <summary>Listen here instead of the configured address (<c>mesh run --listen</c>).</summary>
+    public TcpAddress? Listen { get; init; }
+
+    /// <summary>Engine tunables; the device name is taken from the configuration.</summary>
+    public SyncEngineOptions Engine { get; init; } = new();
+
+    /// <summary>Link tunables (backoff, timeouts, frame limits).</summary>
+    public DirectLinkOptions? Links { get; init; }
+
+    /// <summary>How often progress of long scans and syncs is logged.</summary>
+    public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(5);
+}
