@@ -24,6 +24,9 @@ internal sealed class FolderPuller
     private const int DiskFullErrno = 28;
     private const int SmallFileBytes = 1024 * 1024;
 
+    // fsyncs of one batch run this many at a time; the file system groups concurrent ones.
+    private const int FlushParallelism = 32;
+
     private readonly SyncEngine _engine;
     private readonly SyncFolder _folder;
     private readonly ILogger _logger;
@@ -106,15 +109,37 @@ internal sealed class FolderPuller
         {
             foreach (var need in needs.Where(n => n.Kind is NeedKind.RecordOnly or NeedKind.Directory))
             {
-                await RunOneAsync(need, pass, abort, abort.Token).ConfigureAwait(false);
+                await RunOneAsync(need, pass, abort, abort.Token, null).ConfigureAwait(false);
             }
 
+            // Symlinks first, as before any file: a file whose parent is a link must meet the link and be
+            // refused, not create a directory where the link belongs.
             var options = new ParallelOptions { MaxDegreeOfParallelism = _engine.Options.MaxParallelFiles, CancellationToken = abort.Token };
-            await Parallel.ForEachAsync(needs.Where(n => n.Kind == NeedKind.File), options, (need, token) => new ValueTask(RunOneAsync(need, pass, abort, token))).ConfigureAwait(false);
+            await Parallel.ForEachAsync(needs.Where(n => n.Kind == NeedKind.File && n.Entry.Type != FileType.File), options, (need, token) => new ValueTask(RunOneAsync(need, pass, abort, token, null))).ConfigureAwait(false);
+
+            // Small files share durability barriers and index transactions (CommitBatch); more of them
+            // run at once, since each is one request and a little local work.
+            var batch = new CommitBatch(_engine.Options.CommitBatchFiles, _engine.Options.CommitBatchBytes);
+            try
+            {
+                var smallOptions = new ParallelOptions { MaxDegreeOfParallelism = _engine.Options.MaxParallelSmallFiles, CancellationToken = abort.Token };
+                await Parallel.ForEachAsync(needs.Where(n => n.Kind == NeedKind.File && IsBatched(n)), smallOptions, (need, token) => new ValueTask(RunOneAsync(need, pass, abort, token, batch))).ConfigureAwait(false);
+                await CommitOrAbortAsync(batch.TakeAll(), pass, abort).ConfigureAwait(false);
+            }
+            finally
+            {
+                // Files left behind by an aborted pass stay as temporary files; the next pass resumes them.
+                foreach (var left in batch.TakeAll())
+                {
+                    left.Handle.Dispose();
+                }
+            }
+
+            await Parallel.ForEachAsync(needs.Where(n => n.Kind == NeedKind.File && n.Entry.Type == FileType.File && !IsBatched(n)), options, (need, token) => new ValueTask(RunOneAsync(need, pass, abort, token, null))).ConfigureAwait(false);
 
             foreach (var need in needs.Where(n => n.Kind == NeedKind.Delete))
             {
-                await RunOneAsync(need, pass, abort, abort.Token).ConfigureAwait(false);
+                await RunOneAsync(need, pass, abort, abort.Token, null).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
@@ -129,7 +154,9 @@ internal sealed class FolderPuller
         return pass.Remaining == 0;
     }
 
-    private async Task RunOneAsync(Need need, PullPass pass, CancellationTokenSource abort, CancellationToken ct)
+    private static bool IsBatched(Need need) => need.Entry.Type == FileType.File && need.Entry.Size <= SmallFileBytes;
+
+    private async Task RunOneAsync(Need need, PullPass pass, CancellationTokenSource abort, CancellationToken ct, CommitBatch? batch)
     {
         if (pass.Done.ContainsKey(need.Entry.Name))
         {
@@ -140,7 +167,7 @@ internal sealed class FolderPuller
         bool ok;
         try
         {
-            ok = await ApplyAsync(need, pass, ct).ConfigureAwait(false);
+            ok = await ApplyAsync(need, pass, batch, ct).ConfigureAwait(false);
         }
         catch (IOException ex) when (IsDiskFull(ex))
         {
@@ -210,11 +237,12 @@ internal sealed class FolderPuller
         return index;
     }
 
-    private async Task<bool> ApplyAsync(Need need, PullPass pass, CancellationToken ct)
+    // False also when the file waits in a batch: the batch's commit marks it done.
+    private async Task<bool> ApplyAsync(Need need, PullPass pass, CommitBatch? batch, CancellationToken ct)
     {
         if (need.Kind == NeedKind.File && need.Entry.Type == FileType.File)
         {
-            return await ApplyFileAsync(need, pass, ct).ConfigureAwait(false);
+            return await ApplyFileAsync(need, pass, batch, ct).ConfigureAwait(false);
         }
 
         await _folder.Gate.WaitAsync(ct).ConfigureAwait(false);
@@ -341,7 +369,7 @@ internal sealed class FolderPuller
         return true;
     }
 
-    private async Task<bool> ApplyFileAsync(Need need, PullPass pass, CancellationToken ct)
+    private async Task<bool> ApplyFileAsync(Need need, PullPass pass, CommitBatch? batch, CancellationToken ct)
     {
         var entry = need.Entry;
         var name = entry.Name;
@@ -388,11 +416,29 @@ internal sealed class FolderPuller
         }
 
         // Assembling needs no lock: the temporary file is the puller's alone, and a scan that runs
-        // meanwhile is caught by the check before the rename.
-        await AssembleAsync(need, temp, ct).ConfigureAwait(false);
-        Verify(entry.Manifest, temp);
-        Fs.SetMode(temp, entry.Mode);
-        Fs.SetModified(temp, entry.ModifiedNs);
+        // meanwhile is caught by the check before the rename. A batched file is flushed with its batch.
+        var handle = await AssembleAsync(need, temp, flush: batch is null, ct).ConfigureAwait(false);
+        try
+        {
+            Verify(entry.Manifest, temp);
+            Fs.SetMode(temp, entry.Mode);
+            Fs.SetModified(temp, entry.ModifiedNs);
+        }
+        catch
+        {
+            handle?.Dispose();
+            throw;
+        }
+
+        if (batch is not null)
+        {
+            if (batch.Add(new PendingFile(need, temp, path, handle!)) is { } full)
+            {
+                await CommitBatchAsync(full, pass, ct).ConfigureAwait(false);
+            }
+
+            return false;
+        }
 
         await _folder.Gate.WaitAsync(ct).ConfigureAwait(false);
         try
@@ -412,7 +458,11 @@ internal sealed class FolderPuller
             }
 
             Fs.Rename(temp, path);
-            Commit(WithVersion(entry, need.Version), Fs.Stat(path)?.Inode ?? 0);
+            var inode = Fs.Stat(path)?.Inode ?? 0;
+
+            // The record may only describe what a power cut cannot take back: the rename too.
+            DirectoryFlush.Flush(Path.GetDirectoryName(path)!);
+            Commit(WithVersion(entry, need.Version), inode);
             return true;
         }
         finally
@@ -439,6 +489,8 @@ internal sealed class FolderPuller
             Fs.SetMode(path, need.Entry.Mode);
             Fs.SetModified(path, need.Entry.ModifiedNs);
             var inode = Fs.Stat(path)?.Inode ?? 0;
+            DirectoryFlush.Flush(Path.GetDirectoryName(from)!);
+            DirectoryFlush.Flush(Path.GetDirectoryName(path)!);
             _engine.Store.CommitLocal(_folder.Id, [(WithVersion(need.Entry, need.Version), inode), (WithVersion(delete.Entry, delete.Version), 0UL)]);
             _folder.LocalChanged.Notify();
             _logger.LogDebug("Folder {Folder}: {From} moved to {To} locally, nothing transferred", _folder.Id, candidate, need.Entry.Name);
@@ -448,11 +500,14 @@ internal sealed class FolderPuller
         return false;
     }
 
-    private async Task AssembleAsync(Need need, string temp, CancellationToken ct)
+    // With flush false the data is written but not yet durable, and the open handle is returned for
+    // the batch to flush; otherwise the file is flushed and closed, and the result is null.
+    private async Task<Microsoft.Win32.SafeHandles.SafeFileHandle?> AssembleAsync(Need need, string temp, bool flush, CancellationToken ct)
     {
         var manifest = need.Entry.Manifest;
         var missing = new List<(ChunkRef Chunk, long Offset)>();
-        using (var handle = Fs.OpenWrite(temp))
+        var handle = Fs.OpenWrite(temp);
+        try
         {
             var existing = RandomAccess.GetLength(handle);
             var buffer = ArrayPool<byte>.Shared.Rent(ChunkerParameters.FromId(manifest.ChunkerId).MaxSize);
@@ -486,7 +541,12 @@ internal sealed class FolderPuller
                 ArrayPool<byte>.Shared.Return(buffer);
             }
 
-            if (missing.Count > 0)
+            if (missing.Count == 1)
+            {
+                var data = await FetchAsync(need, missing[0].Chunk, missing[0].Offset, ct).ConfigureAwait(false);
+                RandomAccess.Write(handle, data.Span, missing[0].Offset);
+            }
+            else if (missing.Count > 1)
             {
                 var options = new ParallelOptions { MaxDegreeOfParallelism = _engine.Options.MaxParallelRequestsPerFile, CancellationToken = ct };
                 await Parallel.ForEachAsync(missing, options, async (item, token) =>
@@ -497,8 +557,144 @@ internal sealed class FolderPuller
             }
 
             Fs.SetLength(handle, (long)manifest.Size);
+            if (!flush)
+            {
+                return handle;
+            }
+
             Fs.Flush(handle);
         }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+
+        handle.Dispose();
+        return null;
+    }
+
+    // A batch that fails for want of space aborts the pass like any write that does.
+    private async Task CommitOrAbortAsync(List<PendingFile> files, PullPass pass, CancellationTokenSource abort)
+    {
+        try
+        {
+            await CommitBatchAsync(files, pass, abort.Token).ConfigureAwait(false);
+        }
+        catch (IOException ex) when (IsDiskFull(ex))
+        {
+            pass.Error = $"disk full while committing {files.Count} files: {ex.Message}";
+            _logger.LogError("Folder {Folder}: {Error}; pulling pauses and resumes when space returns", _folder.Id, pass.Error);
+            await abort.CancelAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Commits a batch of small files: one durability barrier for their data (the fsyncs run side by
+    /// side, so the file system can group them into one journal commit), then under the folder lock the
+    /// same last look and rename as for any file, one fsync per directory touched, and one index
+    /// transaction. A record is therefore committed only once both the data and the name are durable,
+    /// and no file appears under its real name before its data is complete.
+    /// </summary>
+    /// <exception cref="IOException">The disk is full; other failures are logged and leave the files for the next pass.</exception>
+    private async Task CommitBatchAsync(List<PendingFile> files, PullPass pass, CancellationToken ct)
+    {
+        if (files.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            var flushOptions = new ParallelOptions { MaxDegreeOfParallelism = FlushParallelism, CancellationToken = ct };
+            await Parallel.ForEachAsync(files, flushOptions, (file, _) =>
+            {
+                Fs.Flush(file.Handle);
+                return ValueTask.CompletedTask;
+            }).ConfigureAwait(false);
+        }
+        catch (IOException ex) when (!IsDiskFull(ex))
+        {
+            _logger.LogWarning("Folder {Folder}: could not flush {Count} files: {Reason}", _folder.Id, files.Count, ex.Message);
+            pass.Error = ex.Message;
+            return;
+        }
+        finally
+        {
+            // Closed before the rename: some platforms cannot rename an open file.
+            foreach (var file in files)
+            {
+                file.Handle.Dispose();
+            }
+        }
+
+        var records = new List<(FileEntry Entry, ulong Inode)>(files.Count);
+        var done = new List<Need>(files.Count);
+        var directories = new HashSet<string>(StringComparer.Ordinal);
+        await _folder.Gate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            foreach (var file in files)
+            {
+                var need = file.Need;
+                var name = need.Entry.Name;
+                try
+                {
+                    if (!DiskMatchesIndex(name, need.Local) || _folder.CheckParents(name) is not null)
+                    {
+                        _logger.LogInformation("Folder {Folder}: {Name} changed locally during the pull; rescanning before deciding", _folder.Id, name);
+                        _engine.RequestScan(_folder.Id, name);
+                        continue;
+                    }
+
+                    if (need.Conflict && need.Local is { Entry.Deleted: false })
+                    {
+                        KeepConflictCopy(need);
+                    }
+
+                    Fs.Rename(file.Temp, file.Path);
+                    directories.Add(Path.GetDirectoryName(file.Path)!);
+                    records.Add((WithVersion(need.Entry, need.Version), Fs.Stat(file.Path)?.Inode ?? 0));
+                    done.Add(need);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException && !(ex is IOException io && IsDiskFull(io)))
+                {
+                    _logger.LogWarning("Folder {Folder}: could not pull {Name}: {Reason}", _folder.Id, name, ex.Message);
+                    pass.Error = $"{name}: {ex.Message}";
+                }
+            }
+
+            if (records.Count > 0)
+            {
+                try
+                {
+                    Parallel.ForEach(directories, new ParallelOptions { MaxDegreeOfParallelism = FlushParallelism }, DirectoryFlush.Flush);
+                }
+                catch (AggregateException ex) when (ex.InnerExceptions.All(e => e is IOException))
+                {
+                    // The files are in place but their names may not survive a power cut, so they are not
+                    // recorded; the next pass finds them on disk, rescans and merges identical content.
+                    _logger.LogWarning("Folder {Folder}: could not flush directories: {Reason}", _folder.Id, ex.InnerExceptions[0].Message);
+                    pass.Error = ex.InnerExceptions[0].Message;
+                    return;
+                }
+
+                _engine.Store.CommitLocal(_folder.Id, records);
+                _folder.LocalChanged.Notify();
+            }
+        }
+        finally
+        {
+            _folder.Gate.Release();
+        }
+
+        foreach (var need in done)
+        {
+            pass.Done[need.Entry.Name] = true;
+            pass.Complete(need);
+        }
+
+        _folder.Status = new FolderStatus(FolderState.Syncing, pass.Remaining, pass.RemainingBytes, null);
     }
 
     private static bool ReadExactly(Microsoft.Win32.SafeHandles.SafeFileHandle handle, Span<byte> destination, long offset)

@@ -15,6 +15,15 @@ internal sealed record SyncEngineOptions
     /// <summary>Files pulled at once in one folder, so that round trips and fsyncs overlap.</summary>
     public int MaxParallelFiles { get; init; } = 16;
 
+    /// <summary>Small files (up to 1 MiB) pulled at once in one folder: each is one request, so more of them keep the link busy.</summary>
+    public int MaxParallelSmallFiles { get; init; } = 64;
+
+    /// <summary>Small files committed together: one durability barrier and one index transaction per batch.</summary>
+    public int CommitBatchFiles { get; init; } = 256;
+
+    /// <summary>Bytes of small files committed together at most.</summary>
+    public long CommitBatchBytes { get; init; } = 16 * 1024 * 1024;
+
     /// <summary>Pause after a wake-up before the puller plans, so a burst of index updates is planned once.</summary>
     public TimeSpan PullDebounce { get; init; } = TimeSpan.FromMilliseconds(50);
 

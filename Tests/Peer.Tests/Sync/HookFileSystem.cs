@@ -7,10 +7,16 @@ namespace Mesh.Peer.Tests.Sync;
 internal sealed class HookFileSystem(bool caseSensitive = true) : IFileSystem
 {
     private readonly LocalFileSystem _inner = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<SafeFileHandle, string> _writeHandles = new();
 
     public Action<string>? BeforeOpenWrite { get; set; }
 
     public Action<string>? BeforeOpenRead { get; set; }
+
+    public Action<string, string>? BeforeRename { get; set; }
+
+    /// <summary>Paths whose data was flushed through a write handle.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, bool> Flushed { get; } = new(StringComparer.Ordinal);
 
     public bool IsCaseSensitive { get; } = caseSensitive;
 
@@ -27,14 +33,27 @@ internal sealed class HookFileSystem(bool caseSensitive = true) : IFileSystem
     public SafeFileHandle OpenWrite(string path)
     {
         BeforeOpenWrite?.Invoke(path);
-        return _inner.OpenWrite(path);
+        var handle = _inner.OpenWrite(path);
+        _writeHandles[handle] = path;
+        return handle;
     }
 
     public void SetLength(SafeFileHandle handle, long length) => _inner.SetLength(handle, length);
 
-    public void Flush(SafeFileHandle handle) => _inner.Flush(handle);
+    public void Flush(SafeFileHandle handle)
+    {
+        _inner.Flush(handle);
+        if (_writeHandles.TryRemove(handle, out var path))
+        {
+            Flushed[path] = true;
+        }
+    }
 
-    public void Rename(string from, string to) => _inner.Rename(from, to);
+    public void Rename(string from, string to)
+    {
+        BeforeRename?.Invoke(from, to);
+        _inner.Rename(from, to);
+    }
 
     public void DeleteFile(string path) => _inner.DeleteFile(path);
 
