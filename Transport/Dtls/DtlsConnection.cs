@@ -22,13 +22,15 @@ public sealed class DtlsConnection : IDatagramPath
     private readonly DtlsTransport _dtls;
     private readonly object _sendGate = new();
     private readonly byte[] _sendBuffer;
+    private readonly ApplicationDataReader? _reader;
     private Thread? _receiver;
     private volatile bool _closed;
 
-    private DtlsConnection(PathDatagramTransport transport, DtlsTransport dtls, DtlsRole role, CertificateFingerprint peer)
+    private DtlsConnection(PathDatagramTransport transport, DtlsTransport dtls, DtlsRole role, CertificateFingerprint peer, ApplicationDataReader? reader)
     {
         _transport = transport;
         _dtls = dtls;
+        _reader = reader;
         Role = role;
         PeerFingerprint = peer;
         _sendBuffer = new byte[Math.Max(dtls.GetSendLimit(), 1)];
@@ -67,7 +69,7 @@ public sealed class DtlsConnection : IDatagramPath
         options ??= new DtlsOptions();
         var transport = new PathDatagramTransport(path, options.ReceiveLimit, options.ReceiveQueueLimit);
         var check = new PeerCertificateCheck(expectedPeer);
-        var crypto = new BcTlsCrypto(new Org.BouncyCastle.Security.SecureRandom());
+        var crypto = new MeshTlsCrypto(new Org.BouncyCastle.Security.SecureRandom());
         var timeout = (int)Math.Clamp(options.HandshakeTimeout.TotalMilliseconds, 1, int.MaxValue);
         var completion = new TaskCompletionSource<DtlsTransport>(TaskCreationOptions.RunContinuationsAsynchronously);
         var thread = new Thread(() =>
@@ -95,7 +97,7 @@ public sealed class DtlsConnection : IDatagramPath
             try
             {
                 var dtls = await completion.Task.ConfigureAwait(false);
-                return new DtlsConnection(transport, dtls, role, check.Actual ?? expectedPeer);
+                return new DtlsConnection(transport, dtls, role, check.Actual ?? expectedPeer, CreateReader(crypto, dtls));
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -139,6 +141,10 @@ public sealed class DtlsConnection : IDatagramPath
 
         _receiver = new Thread(() => ReceiveLoop(handler)) { IsBackground = true, Name = "dtls-receive" };
         _receiver.Start();
+        if (_reader is not null)
+        {
+            _transport.EnableFastPath(_reader, handler);
+        }
     }
 
     /// <summary>Sends close_notify and stops.</summary>
@@ -185,9 +191,20 @@ public sealed class DtlsConnection : IDatagramPath
             // The peer is gone or the record could not be sent; closing locally is all that is left.
         }
 
+        _transport.DisableFastPath()?.Dispose();
         _transport.Close();
         Closed?.Invoke(reason);
     }
+
+    /// <summary>
+    /// The fast reader for the peer's records once the handshake is done, when the suite is AES-GCM: by
+    /// then the peer's Finished (the first record of epoch 1) has been decrypted, so the key and the
+    /// implicit nonce are known. Null (everything through BouncyCastle) for ChaCha20-Poly1305.
+    /// </summary>
+    private static ApplicationDataReader? CreateReader(MeshTlsCrypto crypto, DtlsTransport dtls) =>
+        crypto.Decryptor is { Key: { } key, Salt: { } salt }
+            ? new ApplicationDataReader(key, salt, epoch: 1, maxPlaintext: Math.Max(dtls.GetReceiveLimit(), 1))
+            : null;
 
     private static DtlsException Describe(Exception e, PeerCertificateCheck check, DtlsRole role)
     {

@@ -17,6 +17,8 @@ internal sealed class PathDatagramTransport : DatagramTransport
     private readonly Queue<(byte[] Buffer, int Length)> _queue = new();
     private readonly object _gate = new();
     private bool _closed;
+    private volatile FastPath? _fastPath;
+    private int _fastPathBusy;
 
     public PathDatagramTransport(IDatagramPath path, int receiveLimit, int queueLimit)
     {
@@ -24,6 +26,20 @@ internal sealed class PathDatagramTransport : DatagramTransport
         _receiveLimit = receiveLimit;
         _queueLimit = queueLimit;
         path.Start(OnDatagram);
+    }
+
+    /// <summary>
+    /// From now on, datagrams <paramref name="reader"/> recognises are decrypted on the path's thread and
+    /// go straight to <paramref name="handler"/>; the rest still queue for BouncyCastle.
+    /// </summary>
+    public void EnableFastPath(ApplicationDataReader reader, DatagramHandler handler) => _fastPath = new FastPath(reader, handler);
+
+    /// <summary>Stops the fast path; returns its reader, if any, for the caller to dispose.</summary>
+    public ApplicationDataReader? DisableFastPath()
+    {
+        var fastPath = _fastPath;
+        _fastPath = null;
+        return fastPath?.Reader;
     }
 
     /// <summary>Datagrams dropped because the queue was full or they were too large.</summary>
@@ -93,6 +109,23 @@ internal sealed class PathDatagramTransport : DatagramTransport
 
     private void OnDatagram(ReadOnlySpan<byte> datagram)
     {
+        // One datagram at a time on the fast path: its reader decrypts into one buffer. A second thread, or
+        // the same one re-entering through a synchronous path, falls back to the queue instead of waiting.
+        if (_fastPath is { } fastPath && Interlocked.CompareExchange(ref _fastPathBusy, 1, 0) == 0)
+        {
+            try
+            {
+                if (fastPath.Reader.TryRead(datagram, fastPath.Handler))
+                {
+                    return;
+                }
+            }
+            finally
+            {
+                Volatile.Write(ref _fastPathBusy, 0);
+            }
+        }
+
         if (datagram.Length > _receiveLimit || datagram.IsEmpty)
         {
             Dropped++;
@@ -113,4 +146,6 @@ internal sealed class PathDatagramTransport : DatagramTransport
             Monitor.Pulse(_gate);
         }
     }
+
+    private sealed record FastPath(ApplicationDataReader Reader, DatagramHandler Handler);
 }

@@ -1,11 +1,14 @@
+using System.Threading.Channels;
 using Mesh.Transport.Net;
 
 namespace Mesh.Transport.Tests.Dtls;
 
 /// <summary>
-/// Two connected <see cref="IDatagramPath"/> ends for tests over real threads: what one sends reaches
-/// the other's handler at once on the sender's thread, unless the seeded conditions drop it, duplicate
-/// it, or hold it back so the next datagram overtakes it.
+/// Two connected <see cref="IDatagramPath"/> ends for tests over real threads: what one sends is queued
+/// for the other and delivered in order on that end's own delivery task, one datagram at a time (as a
+/// socket's receive loop would), unless the seeded conditions drop it, duplicate it, or hold it back so
+/// the next datagram overtakes it. Delivering on the sender's thread instead would let a protocol's
+/// send re-enter its peer, and the peer's reply re-enter it, while it holds its own lock.
 /// </summary>
 internal sealed class DatagramPipe
 {
@@ -39,7 +42,7 @@ internal sealed class DatagramPipe
 
     internal sealed class End(DatagramPipe pipe, int mtu) : IDatagramPath
     {
-        private DatagramHandler? _handler;
+        private readonly Channel<byte[]> _inbox = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
         private byte[]? _held;
 
         public End Peer { get; set; } = null!;
@@ -79,25 +82,31 @@ internal sealed class DatagramPipe
 
                 release = _held;
                 _held = null;
-            }
 
-            for (var i = 0; i < copies; i++)
-            {
-                Peer.Receive(data);
-            }
+                // Queued under the lock, so datagrams keep the order the conditions gave them.
+                for (var i = 0; i < copies; i++)
+                {
+                    Peer.Receive(data);
+                }
 
-            if (release is not null)
-            {
-                Peer.Receive(release);
+                if (release is not null)
+                {
+                    Peer.Receive(release);
+                }
             }
         }
 
-        public void Start(DatagramHandler handler) => _handler = handler;
-
-        public void Receive(byte[] data) => _handler?.Invoke(data);
-
-        public void Dispose()
+        public void Start(DatagramHandler handler) => _ = Task.Run(async () =>
         {
-        }
+            await foreach (var data in _inbox.Reader.ReadAllAsync())
+            {
+                handler(data);
+            }
+        });
+
+        /// <summary>Queues a datagram for this end as if it had arrived from the peer.</summary>
+        public void Receive(byte[] data) => _inbox.Writer.TryWrite(data);
+
+        public void Dispose() => _inbox.Writer.TryComplete();
     }
 }

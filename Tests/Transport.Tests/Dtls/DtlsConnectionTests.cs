@@ -117,6 +117,68 @@ public sealed class DtlsConnectionTests
     }
 
     [Fact]
+    public async Task ApplicationDataIsDecryptedOnThePathsOwnThreadWithoutAHop()
+    {
+        var pipe = new DatagramPipe();
+        var (client, server) = await ConnectAsync(pipe);
+        using (client)
+        using (server)
+        {
+            var threads = new BlockingCollection<string?>();
+            server.Start(_ => threads.Add(Thread.CurrentThread.Name));
+            client.Start(_ => { });
+            for (var i = 0; i < 20; i++)
+            {
+                client.Send("bulk"u8);
+            }
+
+            // BouncyCastle's own receive path would hand every record over from its "dtls-receive" thread.
+            for (var i = 0; i < 20; i++)
+            {
+                Assert.True(threads.TryTake(out var name, TimeSpan.FromSeconds(10)));
+                Assert.NotEqual("dtls-receive", name);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task ReplayedAndForgedRecordsAreDroppedAndTheConnectionKeepsWorking()
+    {
+        var pipe = new DatagramPipe();
+        var (client, server) = await ConnectAsync(pipe);
+        using (client)
+        using (server)
+        {
+            var atServer = new BlockingCollection<byte[]>();
+            server.Start(d => atServer.Add(d.ToArray()));
+            client.Start(_ => { });
+            var captured = new BlockingCollection<byte[]>();
+            pipe.Tap = (end, data) =>
+            {
+                if (end == pipe.A)
+                {
+                    captured.Add(data);
+                }
+
+                return data;
+            };
+            client.Send("once"u8);
+            Assert.True(atServer.TryTake(out var first, TimeSpan.FromSeconds(10)));
+            Assert.Equal("once"u8.ToArray(), first);
+            Assert.True(captured.TryTake(out var record, TimeSpan.FromSeconds(10)));
+            pipe.B.Receive(record);
+            var forged = record.ToArray();
+            forged[^1] ^= 1; // same header and sequence number, so only the tag can refuse it
+            pipe.B.Receive(forged);
+            client.Send("twice"u8);
+            Assert.True(atServer.TryTake(out var second, TimeSpan.FromSeconds(10)));
+            Assert.Equal("twice"u8.ToArray(), second);
+            Assert.False(atServer.TryTake(out _, TimeSpan.FromMilliseconds(300)));
+            Assert.False(server.IsClosed);
+        }
+    }
+
+    [Fact]
     public async Task DisposeSendsCloseNotifyAndThePeerReportsClosed()
     {
         var pipe = new DatagramPipe();
