@@ -60,6 +60,17 @@ public sealed class VirtualTurnServer : IDisposable
 
     private TimeSpan Now => _time.GetElapsedTime(_started);
 
+    /// <summary>Forgets every allocation, as a server restart would: later requests on them get 437 Allocation Mismatch.</summary>
+    public void DropAllocations()
+    {
+        foreach (var allocation in _allocations.Values)
+        {
+            allocation.Dispose();
+        }
+
+        _allocations.Clear();
+    }
+
     /// <inheritdoc/>
     public void Dispose()
     {

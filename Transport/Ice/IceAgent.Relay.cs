@@ -82,6 +82,7 @@ public sealed partial class IceAgent
                 @base.Permit(remote.EndPoint.Address, OnPermitted);
             }
 
+            client.AllocationLost += reason => OnRelayLost(@base, reason);
             client.Start((data, from) => OnDatagram(@base, data, from));
             AddLocal(new LocalCandidate(candidate, @base));
             GatherFinished();
@@ -107,6 +108,51 @@ public sealed partial class IceAgent
                     pair.State = CandidatePairState.Waiting;
                     _checklist.Trigger(pair);
                 }
+            }
+
+            Service();
+        }
+    }
+
+    /// <summary>
+    /// The TURN server no longer holds this relay's allocation (it restarted, or closed it itself): its pairs can
+    /// never succeed, so they fail now instead of after their checks time out, and the reason is kept in
+    /// <see cref="GatheringErrors"/>. If the selected pair was relayed through it, the session has lost its path.
+    /// </summary>
+    private void OnRelayLost(RelayBase relay, string reason)
+    {
+        lock (_gate)
+        {
+            if (relay.Lost || State is IceAgentState.Closed or IceAgentState.Failed)
+            {
+                return;
+            }
+
+            relay.Lost = true;
+            _gatheringErrors.Add($"TURN {relay.Server}: the allocation was lost ({reason})");
+            if (_selected is not null && ReferenceEquals(_selected.LocalCandidate.Base, relay))
+            {
+                Fail($"the TURN allocation on {relay.Server} that carried the selected pair was lost ({reason})");
+                return;
+            }
+
+            if (_nominating is not null && ReferenceEquals(_nominating.LocalCandidate.Base, relay))
+            {
+                _nominating = null;
+            }
+
+            _valid.RemoveAll(v => ReferenceEquals(v.LocalCandidate.Base, relay));
+            foreach (var pair in _checklist.Pairs)
+            {
+                if (ReferenceEquals(pair.LocalCandidate.Base, relay))
+                {
+                    pair.State = CandidatePairState.Failed;
+                }
+            }
+
+            foreach (var id in _transactions.Where(t => ReferenceEquals(t.Value.Base, relay)).Select(t => t.Key).ToList())
+            {
+                _transactions.Remove(id);
             }
 
             Service();

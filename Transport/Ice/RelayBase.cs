@@ -30,6 +30,9 @@ internal sealed class RelayBase : CandidateBase
 
     public TurnClient Client => _client;
 
+    /// <summary>Set once the server has told us it no longer holds the allocation: nothing goes through it any more.</summary>
+    public bool Lost { get; set; }
+
     public override void Send(ReadOnlySpan<byte> datagram, IPEndPoint remote) => _client.Send(datagram, remote);
 
     /// <summary>
@@ -39,7 +42,7 @@ internal sealed class RelayBase : CandidateBase
     /// </summary>
     public void Permit(IPAddress peer, Action<RelayBase, IPAddress> ready)
     {
-        if (peer.AddressFamily != LocalEndPoint.AddressFamily || !_permitted.Add(peer))
+        if (Lost || peer.AddressFamily != LocalEndPoint.AddressFamily || !_permitted.Add(peer))
         {
             return;
         }
