@@ -17,12 +17,16 @@ for tool in casync b3sum sha256sum; do
     command -v "$tool" > /dev/null || { echo "side-by-side: $tool not found (apt-get install casync b3sum)" >&2; exit 1; }
 done
 
-# No build servers: they would outlive the script holding its output open.
-if ! dotnet build -c Release "$root/Peer" --artifacts-path "$artifacts" -v quiet -nologo --disable-build-servers > "$artifacts.side-by-side-build.log" 2>&1; then
-    cat "$artifacts.side-by-side-build.log" >&2
-    exit 1
+# MESH=path measures a mesh built elsewhere (e.g. a ReadyToRun publish) instead of building one.
+mesh=${MESH:-}
+if [[ -z $mesh ]]; then
+    # No build servers: they would outlive the script holding its output open.
+    if ! dotnet build -c Release "$root/Peer" --artifacts-path "$artifacts" -v quiet -nologo --disable-build-servers > "$artifacts.side-by-side-build.log" 2>&1; then
+        cat "$artifacts.side-by-side-build.log" >&2
+        exit 1
+    fi
+    mesh="$artifacts/bin/Peer/release/mesh"
 fi
-mesh="$artifacts/bin/Peer/release/mesh"
 
 mkdir -p "$data_dir"
 file="$data_dir/data-${size_mib}M.bin"
@@ -64,19 +68,27 @@ for ((run = 1; run <= runs; run++)); do
 done
 
 median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+minimum() { tr ' ' '\n' | grep -v '^$' | sort -n | head -n 1; }
 
 echo "file: $file ($size_mib MiB, warm), $runs runs each, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-10s %9s %9s %9s   %s\n' tool wall-med cpu-med GB/cpu-s "wall runs | cpu runs"
-declare -A mw mc
+printf '%-10s %9s %9s %9s %9s   %s\n' tool wall-med wall-min cpu-med GB/cpu-s "wall runs | cpu runs"
+declare -A mw mc nw
 for tool in "${tools[@]}"; do
     mw[$tool]=$(echo "${wall[$tool]}" | median)
+    nw[$tool]=$(echo "${wall[$tool]}" | minimum)
     mc[$tool]=$(echo "${cpu[$tool]}" | median)
-    printf '%-10s %9s %9s %9s   %s| %s\n' "$tool" "${mw[$tool]}" "${mc[$tool]}" \
+    printf '%-10s %9s %9s %9s %9s   %s| %s\n' "$tool" "${mw[$tool]}" "${nw[$tool]}" "${mc[$tool]}" \
         "$(awk -v s="${mc[$tool]}" -v m="$size_mib" 'BEGIN { printf "%.2f", m * 1048576 / s / 1e9 }')" "${wall[$tool]}" "${cpu[$tool]}"
 done
-for kind in wall cpu; do
-    if [[ $kind == wall ]]; then m=${mw[mesh]} c=${mw[casync]} b=${mw[b3sum]} s=${mw[sha256sum]}; else m=${mc[mesh]} c=${mc[casync]} b=${mc[b3sum]} s=${mc[sha256sum]}; fi
+# Ratios of the wall medians, of the wall minima (the least-disturbed run of each tool: the closest a
+# busy machine gets to a quiet one) and of the CPU medians.
+for kind in wall wall-min cpu; do
+    case $kind in
+        wall) m=${mw[mesh]} c=${mw[casync]} b=${mw[b3sum]} s=${mw[sha256sum]} ;;
+        wall-min) m=${nw[mesh]} c=${nw[casync]} b=${nw[b3sum]} s=${nw[sha256sum]} ;;
+        cpu) m=${mc[mesh]} c=${mc[casync]} b=${mc[b3sum]} s=${mc[sha256sum]} ;;
+    esac
     awk -v k="$kind" -v m="$m" -v c="$c" -v b="$b" -v s="$s" 'BEGIN {
-        printf "%-4s mesh / b3sum --no-mmap = %.2f (target <= 1.5)   casync make / mesh = %.1f (target >= 10)   mesh / sha256sum = %.2f\n", k, m / b, c / m, m / s
+        printf "%-8s mesh / b3sum --no-mmap = %.2f (target <= 1.5)   casync make / mesh = %.1f (target >= 10)   mesh / sha256sum = %.2f\n", k, m / b, c / m, m / s
     }'
 done
