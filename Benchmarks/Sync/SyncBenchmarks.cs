@@ -40,6 +40,9 @@ public class SyncBenchmarks
     public Task SmallFiles() => Report(SyncScenarios.SyncSmallFilesAsync(_root, 20_000));
 
     [Benchmark]
+    public Task SmallFilesTls() => Report(SyncScenarios.SyncSmallFilesOverTlsAsync(_root, 20_000));
+
+    [Benchmark]
     public Task InsertedByte() => Report(SyncScenarios.SyncInsertedByteAsync(_root, 512L * 1024 * 1024));
 
     private static async Task Report(Task<IReadOnlyList<ScenarioResult>> scenario)

@@ -12,6 +12,7 @@ internal static class SyncScenarioRunner
         "scan-large" => await SyncScenarios.ScanLargeFilesAsync(root, 1024L * 1024 * 1024),
         "mixed" => await SyncScenarios.SyncMixedAsync(root, 1024L * 1024 * 1024),
         "small-files" => await SyncScenarios.SyncSmallFilesAsync(root, 20_000),
+        "small-files-tls" => await SyncScenarios.SyncSmallFilesOverTlsAsync(root, 20_000),
         "inserted-byte" => await SyncScenarios.SyncInsertedByteAsync(root, 512L * 1024 * 1024),
         _ => throw new ArgumentException($"unknown scenario '{scenario}'", nameof(scenario)),
     };

@@ -1,7 +1,10 @@
 using System.Diagnostics;
+using System.Net;
 using Mesh.Peer.Files;
+using Mesh.Peer.Links;
 using Mesh.Peer.Scanning;
 using Mesh.Peer.Sync;
+using Mesh.Transport.Net;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Mesh.Benchmarks.Sync;
@@ -60,6 +63,32 @@ internal static class SyncScenarios
         WriteSmallFiles(a.Folder, files, seed: 2);
         await a.Engine.ScanAsync(BenchDevice.FolderId);
         return [await TimeInitialSyncAsync(a, b, $"sync {files} files of 1-4 KiB")];
+    }
+
+    public static async Task<IReadOnlyList<ScenarioResult>> SyncSmallFilesOverTlsAsync(string root, int files)
+    {
+        await using var a = BenchDevice.Create(root, "a");
+        await using var b = BenchDevice.Create(root, "b");
+        WriteSmallFiles(a.Folder, files, seed: 2);
+        await a.Engine.ScanAsync(BenchDevice.FolderId);
+        var expected = a.Store.GetAllLocal(BenchDevice.FolderId).Count;
+        var tcp = SocketNetwork.Instance.ListenTcp(new IPEndPoint(IPAddress.Loopback, 0));
+        var accept = tcp.AcceptAsync().AsTask();
+        await using var client = await SocketNetwork.Instance.ConnectTcpAsync(tcp.LocalEndPoint);
+        await using var server = await accept;
+        await tcp.DisposeAsync();
+        var watch = Stopwatch.StartNew();
+        var acceptTls = TlsLinkHandshake.AcceptAsync(server.Stream, b.Identity, d => d == a.Identity.Id, NullLogger.Instance, CancellationToken.None);
+        await using var aEnd = await TlsLinkHandshake.ConnectAsync(client.Stream, a.Identity, b.Identity.Id, NullLogger.Instance, CancellationToken.None);
+        await using var bEnd = await acceptTls;
+        using var stop = new CancellationTokenSource();
+        var runs = new[] { a.Engine.RunLinkAsync(aEnd, stop.Token), b.Engine.RunLinkAsync(bEnd, stop.Token) };
+        await WaitAsync(() => b.Engine.Connections.Count == 1 && IsIdle(b) && b.Store.GetAllLocal(BenchDevice.FolderId).Count == expected);
+        watch.Stop();
+        var result = new ScenarioResult($"sync {files} files of 1-4 KiB over TLS on loopback TCP", watch.Elapsed, aEnd.BytesSent + bEnd.BytesSent, b.Engine.ChunkBytesFetched);
+        await stop.CancelAsync();
+        await Task.WhenAll(runs);
+        return [result];
     }
 
     public static async Task<IReadOnlyList<ScenarioResult>> SyncInsertedByteAsync(string root, long size)

@@ -114,10 +114,11 @@ internal sealed class TlsLink : ILink
     public async ValueTask<ReadOnlyMemory<byte>?> ReceiveAsync(CancellationToken ct)
     {
         ThrowIfClosed();
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _abort.Token);
+
+        // Aborting disposes the stream beneath, which wakes a pending read; no linked token is needed.
         try
         {
-            var got = await _tls.ReadAtLeastAsync(_header, FrameHeader.Size, throwOnEndOfStream: false, linked.Token).ConfigureAwait(false);
+            var got = await _tls.ReadAtLeastAsync(_header, FrameHeader.Size, throwOnEndOfStream: false, ct).ConfigureAwait(false);
             if (got == 0)
             {
                 return null;
@@ -143,7 +144,7 @@ internal sealed class TlsLink : ILink
                 _payload = new byte[Math.Max(header.Length, Math.Min(MaxMessageSize, _payload.Length * 2))];
             }
 
-            await _tls.ReadExactlyAsync(_payload.AsMemory(0, header.Length), linked.Token).ConfigureAwait(false);
+            await _tls.ReadExactlyAsync(_payload.AsMemory(0, header.Length), ct).ConfigureAwait(false);
             var payload = _payload.AsMemory(0, header.Length);
             if ((header.Flags & FrameFlags.Zstd) == 0)
             {
@@ -164,10 +165,6 @@ internal sealed class TlsLink : ILink
         catch (Exception ex) when (ex is IOException or ObjectDisposedException or AuthenticationException)
         {
             throw Fail(ex.Message);
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            throw new LinkClosedException("The link was closed.");
         }
         catch (OperationCanceledException)
         {

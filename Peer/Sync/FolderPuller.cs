@@ -475,6 +475,12 @@ internal sealed class FolderPuller
     // unchanged, and about to be deleted anyway, moving it is the whole transfer.
     private bool TryMoveFromDelete(Need need, string path, PullPass pass)
     {
+        if (pass.Deletes.Count == 0)
+        {
+            // Nothing is being deleted in this pass, so there is nothing to move; spares a query per file.
+            return false;
+        }
+
         foreach (var candidate in _engine.Store.FindLocalByFileHash(_folder.Id, need.Entry.Manifest.FileHash.Span))
         {
             if (candidate == need.Entry.Name || !pass.Deletes.TryGetValue(candidate, out var delete) || pass.Done.ContainsKey(candidate) ||
