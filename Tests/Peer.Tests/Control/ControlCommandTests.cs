@@ -1,0 +1,120 @@
+using System.Text.Json;
+using Mesh.Peer.Tests.Cli;
+using Mesh.Peer.Tests.Daemon;
+
+namespace Mesh.Peer.Tests.Control;
+
+public sealed class ControlCommandTests
+{
+    [Fact]
+    public async Task Status_json_is_one_object_with_the_documented_fields_and_types()
+    {
+        using var home = new DaemonHome("laptop", "docs");
+        using var other = new DaemonHome("phone", "docs");
+        home.AddPeer(other, 1, "docs");
+        await using var daemon = await RunningDaemon.StartAsync(home);
+        await daemon.Daemon.InitialScanDone;
+
+        var (code, output, error) = await MeshCli.RunAsync("status", "--json", "--home", home.Home.Directory);
+
+        Assert.True(code == 0, error);
+        using var json = JsonDocument.Parse(output);
+        var root = json.RootElement;
+        Assert.Equal(home.Id.ToString(), root.GetProperty("deviceId").GetString());
+        var folder = Assert.Single(root.GetProperty("folders").EnumerateArray());
+        Assert.Equal("docs", folder.GetProperty("id").GetString());
+        Assert.Equal(home.FolderPath("docs"), folder.GetProperty("path").GetString());
+        Assert.Contains(folder.GetProperty("state").GetString(), new[] { "scanning", "syncing", "idle", "error" });
+        foreach (var name in new[] { "localFiles", "localBytes", "needFiles", "needBytes" })
+        {
+            Assert.Equal(JsonValueKind.Number, folder.GetProperty(name).ValueKind);
+        }
+
+        Assert.Equal(JsonValueKind.Null, folder.GetProperty("error").ValueKind);
+        var peer = Assert.Single(root.GetProperty("peers").EnumerateArray());
+        Assert.Equal(other.Id.ToString(), peer.GetProperty("deviceId").GetString());
+        Assert.False(peer.GetProperty("connected").GetBoolean());
+        Assert.Equal("tcp-tls", peer.GetProperty("path").GetString());
+        Assert.Equal("tcp://127.0.0.1:1", peer.GetProperty("address").GetString());
+        Assert.Equal(JsonValueKind.Number, peer.GetProperty("bytesIn").ValueKind);
+        Assert.Equal(JsonValueKind.Number, peer.GetProperty("bytesOut").ValueKind);
+    }
+
+    [Fact]
+    public async Task Scan_returns_once_the_change_is_in_the_index()
+    {
+        using var home = new DaemonHome("a", "docs");
+        await using var daemon = await RunningDaemon.StartAsync(home);
+        await daemon.Daemon.InitialScanDone;
+        Directory.CreateDirectory(Path.Combine(home.FolderPath("docs"), "new", "deeper"));
+        await File.WriteAllTextAsync(Path.Combine(home.FolderPath("docs"), "new", "deeper", "a.txt"), "hello");
+
+        var (code, output, error) = await MeshCli.RunAsync("scan", "--folder", "docs", "--path", "new/deeper/a.txt", "--home", home.Home.Directory);
+
+        Assert.True(code == 0, error);
+        Assert.Contains("scanned docs/new", output, StringComparison.Ordinal);
+        var folder = Assert.Single(daemon.Daemon.GetStatus().Folders);
+        Assert.Equal(1, folder.LocalFiles);
+        Assert.Equal(5, folder.LocalBytes);
+    }
+
+    [Fact]
+    public async Task Scan_of_an_unknown_folder_or_a_path_outside_fails_with_1()
+    {
+        using var home = new DaemonHome("a", "docs");
+        await using var daemon = await RunningDaemon.StartAsync(home);
+
+        var unknown = await MeshCli.RunAsync("scan", "--folder", "nope", "--home", home.Home.Directory);
+        var outside = await MeshCli.RunAsync("scan", "--folder", "docs", "--path", "../x", "--home", home.Home.Directory);
+
+        Assert.Equal(1, unknown.Code);
+        Assert.Contains("no folder 'nope'", unknown.Error, StringComparison.Ordinal);
+        Assert.Equal(1, outside.Code);
+    }
+
+    [Fact]
+    public async Task Status_and_scan_without_a_daemon_say_so_and_exit_1()
+    {
+        using var home = new DaemonHome("a", "docs");
+
+        var status = await MeshCli.RunAsync("status", "--home", home.Home.Directory);
+        var scan = await MeshCli.RunAsync("scan", "--home", home.Home.Directory);
+
+        Assert.Equal(1, status.Code);
+        Assert.Contains("no mesh daemon is running", status.Error, StringComparison.Ordinal);
+        Assert.Equal(1, scan.Code);
+        Assert.Contains("no mesh daemon is running", scan.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Status_text_shows_folders_and_peers()
+    {
+        using var home = new DaemonHome("laptop", "docs");
+        using var other = new DaemonHome("phone", "docs");
+        home.AddPeer(other, 1, "docs");
+        await using var daemon = await RunningDaemon.StartAsync(home);
+
+        var (code, output, _) = await MeshCli.RunAsync("status", "--home", home.Home.Directory);
+
+        Assert.Equal(0, code);
+        Assert.Contains("docs", output, StringComparison.Ordinal);
+        Assert.Contains(other.Id.ToString()[..7], output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Status_watch_refreshes_until_cancelled()
+    {
+        using var home = new DaemonHome("a", "docs");
+        await using var daemon = await RunningDaemon.StartAsync(home);
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(1.5));
+
+        var code = await Mesh.Peer.Cli.StatusCommand.RunAsync(home.Home.ControlSocketPath, asJson: true, watch: true, TimeSpan.FromMilliseconds(200), output, error, cancel.Token);
+
+        Assert.Equal(0, code);
+        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(lines.Length >= 3, $"{lines.Length} refreshes");
+        Assert.All(lines, line => JsonDocument.Parse(line).Dispose());
+    }
+}
