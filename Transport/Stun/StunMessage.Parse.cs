@@ -247,7 +247,8 @@ public sealed partial class StunMessage
                     return false;
                 }
 
-                ErrorCode ??= new StunErrorCode(((value[2] & 0x7) * 100) + value[3], Encoding.UTF8.GetString(value[4..]));
+                // coturn counts the padding NULs of the reason phrase in the attribute length: they are not text.
+                ErrorCode ??= new StunErrorCode(((value[2] & 0x7) * 100) + value[3], Encoding.UTF8.GetString(value[4..]).TrimEnd('\0'));
                 return true;
             case StunAttributeType.UnknownAttributes:
                 if (value.Length % 2 != 0)

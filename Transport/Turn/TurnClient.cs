@@ -422,6 +422,11 @@ public sealed partial class TurnClient : IUdpEndpoint, IAsyncDisposable
             {
                 OnAllocationLost($"the server answered {method} with {error}");
             }
+            else if (error.Code == StunErrorCode.BadRequest && method is StunMethod.CreatePermission or StunMethod.ChannelBind)
+            {
+                // coturn answers these with 400, not 437, when the allocation is gone; a Refresh tells for sure.
+                _ = ProbeAllocationAsync();
+            }
 
             var what = error.Code is StunErrorCode.Unauthenticated or StunErrorCode.WrongCredentials
                 ? $"TURN server {connection.Server} refused the credentials of '{options.Credentials.Username}' ({error})"
@@ -441,6 +446,25 @@ public sealed partial class TurnClient : IUdpEndpoint, IAsyncDisposable
 
             realm = newRealm;
             nonce = newNonce.ToArray();
+        }
+    }
+
+    private async Task ProbeAllocationAsync()
+    {
+        try
+        {
+            await RequestAsync(StunMethod.Refresh, message =>
+            {
+                if (options.RequestedLifetime is { } value)
+                {
+                    message.Lifetime = (uint)value.TotalSeconds;
+                }
+            }, closing.Token).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is TurnException or OperationCanceledException or ObjectDisposedException)
+        {
+            // A 437 has already been reported by RequestAsync; anything else leaves the allocation presumed alive.
+            LogMaintenanceFailed(logger, exception, Server);
         }
     }
 

@@ -58,6 +58,7 @@ public sealed class IceRealNatTests(ITestOutputHelper output)
         {
             output.WriteLine("A: " + string.Join(", ", session.A.LocalCandidates.Select(c => c.ToString())));
             output.WriteLine("B: " + string.Join(", ", session.B.LocalCandidates.Select(c => c.ToString())));
+            output.WriteLine("gathering errors: " + string.Join("; ", session.A.GatheringErrors.Concat(session.B.GatheringErrors)));
         }
 
         output.WriteLine($"{session.A.SelectedPair} / {session.B.SelectedPair}");

@@ -82,6 +82,20 @@ public sealed class StunMessageRoundTripTests
     }
 
     [Fact]
+    public void Padding_nuls_a_server_counts_in_the_reason_phrase_are_not_part_of_it()
+    {
+        // coturn sends "Invalid allocation" with its two padding NULs inside the ERROR-CODE length.
+        var sent = new StunMessage(new StunMessageType(StunMethod.Refresh, StunClass.ErrorResponse), StunTransactionId.New(new Random(2)))
+        {
+            ErrorCode = new StunErrorCode(437, "Invalid allocation\0\0"),
+        };
+
+        var parsed = StunMessage.Parse(sent.ToArray());
+
+        Assert.Equal(new StunErrorCode(437, "Invalid allocation"), parsed.ErrorCode);
+    }
+
+    [Fact]
     public void Sha1_integrity_alone_checks_and_a_message_without_integrity_never_does()
     {
         var message = new StunMessage(StunMessageType.BindingRequest, StunTransactionId.New(new Random(1))) { Username = "a:b" };

@@ -38,6 +38,9 @@ internal sealed class FakeTurnServer : IDisposable
     /// <summary>When set, requests on the allocation get 437 Allocation Mismatch, as after a server restart.</summary>
     public bool AllocationGone { get; set; }
 
+    /// <summary>With <see cref="AllocationGone"/>, answer CreatePermission and ChannelBind with 400 as coturn 4.6 does (only Refresh gets 437).</summary>
+    public bool GoneLikeCoturn { get; init; }
+
     private int datagrams;
 
     /// <summary>Every datagram received, requests and indications alike.</summary>
@@ -76,7 +79,8 @@ internal sealed class FakeTurnServer : IDisposable
 
         if (AllocationGone && request.Type.Method != StunMethod.Allocate)
         {
-            Reply(Error(request, 437, "Allocation Mismatch"), remote, signed: true);
+            var bad = GoneLikeCoturn && request.Type.Method is StunMethod.CreatePermission or StunMethod.ChannelBind;
+            Reply(bad ? Error(request, 400, "Bad Request") : Error(request, 437, "Allocation Mismatch"), remote, signed: true);
             return;
         }
 

@@ -99,6 +99,23 @@ public sealed class TurnClientTests
     }
 
     [Fact]
+    public async Task A_400_to_a_permission_is_checked_with_a_refresh_which_finds_the_allocation_gone()
+    {
+        using var server = new FakeTurnServer(Credentials.Username, Credentials.Password) { GoneLikeCoturn = true };
+        using var cts = new CancellationTokenSource(Timeout);
+        await using var client = await TurnClient.AllocateAsync(Options(server, new ManualTimeProvider()), cts.Token);
+        var lost = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        client.AllocationLost += reason => lost.TrySetResult(reason);
+        server.AllocationGone = true;
+
+        var error = await Assert.ThrowsAsync<TurnException>(() => client.CreatePermissionAsync(IPAddress.Parse("198.51.100.1"), cts.Token));
+
+        Assert.Equal(400, error.ErrorCode);
+        Assert.Contains("Refresh", await lost.Task.WaitAsync(cts.Token), StringComparison.Ordinal);
+        Assert.True(client.IsAllocationLost);
+    }
+
+    [Fact]
     public async Task A_server_that_does_not_answer_fails_the_allocation_once_the_schedule_runs_out()
     {
         var time = new ManualTimeProvider();
