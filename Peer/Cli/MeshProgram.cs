@@ -23,7 +23,9 @@ internal static class MeshProgram
     /// <summary>Runs <paramref name="args"/>; output and errors go where <paramref name="configuration"/> says (the console by default).</summary>
     public static async Task<int> RunAsync(string[] args, InvocationConfiguration? configuration = null)
     {
-        configuration ??= new InvocationConfiguration();
+        // On SIGTERM/SIGINT the command's token is cancelled; the daemon then closes links and the index,
+        // which can take longer than System.CommandLine's default 2 s before it forces the exit.
+        configuration ??= new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(20) };
         var parsed = CreateRoot().Parse(args);
         if (parsed.Errors.Count > 0)
         {
