@@ -12,7 +12,7 @@ internal sealed class DemoCommand : IMeshCommand
     /// <inheritdoc/>
     public Command Create()
     {
-        var files = new Option<int>("--files") { Description = "Files in the sample tree.", DefaultValueFactory = _ => 400 };
+        var files = new Option<int>("--files") { Description = "Files in the sample tree.", DefaultValueFactory = _ => 300 };
         files.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<int>() is < 2 or > 1_000_000)
@@ -20,7 +20,7 @@ internal sealed class DemoCommand : IMeshCommand
                 result.AddError("--files must be between 2 and 1000000");
             }
         });
-        var megabytes = new Option<double>("--megabytes") { Description = "Approximate size of the sample tree in MiB.", DefaultValueFactory = _ => 200 };
+        var megabytes = new Option<double>("--megabytes") { Description = "Approximate size of the sample tree in MiB.", DefaultValueFactory = _ => 64 };
         megabytes.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<double>() is < 0.01 or > 100_000)

@@ -163,6 +163,12 @@ internal static class DemoRun
             return $"  alice {ByteSize.Describe(scan)}";
         }
 
+        if (to.Progress is { Phase: "scanning" } check)
+        {
+            // Bob rescans what arrived (the watcher saw the new files); nothing is hashed that the pull already verified.
+            return $"  bob checks what arrived: {check.FilesDone}/{check.FilesTotal} files";
+        }
+
         if (!connected)
         {
             return $"  alice {from.State}, {from.LocalFiles} files; bob connecting…";

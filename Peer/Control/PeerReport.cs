@@ -7,4 +7,5 @@ namespace Mesh.Peer.Control;
 /// <param name="Address">The peer's address (as connected, else as configured).</param>
 /// <param name="BytesIn">Bytes received from it since the daemon started.</param>
 /// <param name="BytesOut">Bytes sent to it since the daemon started.</param>
-internal sealed record PeerReport(string DeviceId, bool Connected, string? Path, string? Address, long BytesIn, long BytesOut);
+/// <param name="Folders">Per folder shared with it: how far its announced copy is from this device's.</param>
+internal sealed record PeerReport(string DeviceId, bool Connected, string? Path, string? Address, long BytesIn, long BytesOut, IReadOnlyList<PeerFolderReport> Folders);

@@ -30,6 +30,7 @@ internal sealed class MeshDaemon : IAsyncDisposable
     private IndexStore? _store;
     private SyncEngine? _engine;
     private LocalTotals? _totals;
+    private PeerCompletion? _completion;
     private DirectLinkService? _links;
     private ControlServer? _control;
     private string? _listen;
@@ -158,7 +159,7 @@ internal sealed class MeshDaemon : IAsyncDisposable
         }
 
         var peers = Links.Peers
-            .Select(p => new PeerReport(p.Device.ToString(), p.Connected, p.Path, p.Address, p.BytesIn, p.BytesOut))
+            .Select(p => new PeerReport(p.Device.ToString(), p.Connected, p.Path, p.Address, p.BytesIn, p.BytesOut, PeerFolders(p.Device)))
             .ToList();
         return new StatusReport(DeviceId.ToString(), _config.Name, _listen, folders, peers);
     }
@@ -229,6 +230,7 @@ internal sealed class MeshDaemon : IAsyncDisposable
             await _engine.DisposeAsync().ConfigureAwait(false);
         }
 
+        _completion?.Dispose();
         _store?.Dispose();
         if (_control is not null)
         {
@@ -237,6 +239,15 @@ internal sealed class MeshDaemon : IAsyncDisposable
 
         _identity?.Dispose();
         _logger.LogInformation("Mesh daemon stopped");
+    }
+
+    private List<PeerFolderReport> PeerFolders(DeviceId device)
+    {
+        var peer = _config.Peers.FirstOrDefault(p => p.DeviceId == device);
+        return (peer?.Folders ?? [])
+            .Where(id => Engine.TryGetFolder(id, out _))
+            .Select(id => _completion!.Of(id, device))
+            .ToList();
     }
 
     private static string StateName(FolderState state) => state switch
@@ -296,6 +307,7 @@ internal sealed class MeshDaemon : IAsyncDisposable
         }
 
         _totals = new LocalTotals(_store);
+        _completion = new PeerCompletion(Home.IndexPath, _identity.Id, _store);
         _engine = new SyncEngine(_identity.Id, _store, _options.Engine with { DeviceName = _config.Name }, _time, random, loggers);
         foreach (var folder in _config.Folders)
         {

@@ -38,6 +38,10 @@ public sealed class ControlCommandTests
         Assert.Equal("tcp://127.0.0.1:1", peer.GetProperty("address").GetString());
         Assert.Equal(JsonValueKind.Number, peer.GetProperty("bytesIn").ValueKind);
         Assert.Equal(JsonValueKind.Number, peer.GetProperty("bytesOut").ValueKind);
+        var shared = Assert.Single(peer.GetProperty("folders").EnumerateArray());
+        Assert.Equal("docs", shared.GetProperty("id").GetString());
+        Assert.Equal(JsonValueKind.Number, shared.GetProperty("needFiles").ValueKind);
+        Assert.Equal(JsonValueKind.Number, shared.GetProperty("needBytes").ValueKind);
     }
 
     [Fact]

@@ -23,6 +23,26 @@ public sealed class DaemonSyncTests
         Assert.Equal(a.Id.ToString(), peer.DeviceId);
         Assert.Equal("tcp-tls", peer.Path);
         Assert.True(peer.BytesIn > 0 && peer.BytesOut > 0);
+        var seenFromA = await WaitAsync(da, s => s.Peers[0].Folders[0].NeedFiles == 0);
+        Assert.Equal(("docs", 0L), (seenFromA.Peers[0].Folders[0].Id, seenFromA.Peers[0].Folders[0].NeedBytes));
+    }
+
+    [Fact]
+    public async Task Status_tells_what_a_peer_that_has_not_announced_anything_still_needs()
+    {
+        using var a = new DaemonHome("a", "docs");
+        using var b = new DaemonHome("b", "docs");
+        await File.WriteAllTextAsync(Path.Combine(a.FolderPath("docs"), "one.txt"), "12345");
+        await File.WriteAllTextAsync(Path.Combine(a.FolderPath("docs"), "two.txt"), "123");
+        a.AddPeer(b, Ports.Free(), "docs");
+
+        await using var da = await RunningDaemon.StartAsync(a);
+        await da.Daemon.InitialScanDone;
+
+        var folder = Assert.Single(da.Daemon.GetStatus().Peers.Single().Folders);
+        Assert.Equal(("docs", 2L, 8L), (folder.Id, folder.NeedFiles, folder.NeedBytes));
+        Assert.True(folder.LocalSequence >= 2);
+        Assert.Equal(0UL, folder.RemoteSequence);
     }
 
     [Fact]

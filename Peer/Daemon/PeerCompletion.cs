@@ -1,0 +1,96 @@
+using Mesh.Peer.Control;
+using Mesh.Peer.Identity;
+using Mesh.Peer.Index;
+using Mesh.Peer.Sync;
+using Mesh.Proto;
+using Microsoft.Data.Sqlite;
+
+namespace Mesh.Peer.Daemon;
+
+/// <summary>
+/// How far a peer's announced copy of a folder is from this device's, for status: the names whose
+/// local version the peer has not announced (missing there, or older there). It reads the index over
+/// a read-only connection of its own (WAL lets it read beside the engine's writer), and the
+/// comparison is done in SQL, so a folder in sync costs one query that returns no rows.
+/// </summary>
+internal sealed class PeerCompletion(string indexPath, DeviceId local, IndexStore store) : IDisposable
+{
+    private readonly Lock _gate = new();
+    private SqliteConnection? _connection;
+
+    private SqliteConnection Connection
+    {
+        get
+        {
+            if (_connection is null)
+            {
+                var builder = new SqliteConnectionStringBuilder { DataSource = indexPath, Mode = SqliteOpenMode.ReadOnly, Pooling = false };
+                _connection = new SqliteConnection(builder.ToString());
+                _connection.Open();
+            }
+
+            return _connection;
+        }
+    }
+
+    /// <summary>The peer's progress in <paramref name="folder"/>.</summary>
+    public PeerFolderReport Of(string folder, DeviceId peer)
+    {
+        long files = 0;
+        long bytes = 0;
+        lock (_gate)
+        {
+            using var command = Connection.CreateCommand();
+            command.CommandText =
+                """
+                SELECT l.entry, r.entry FROM files l
+                LEFT JOIN files r ON r.folder = l.folder AND r.device = $peer AND r.name = l.name
+                WHERE l.folder = $f AND l.device = $local AND (r.version IS NULL OR r.version <> l.version)
+                """;
+            command.Parameters.AddWithValue("$peer", peer.Bytes.ToArray());
+            command.Parameters.AddWithValue("$local", local.Bytes.ToArray());
+            command.Parameters.AddWithValue("$f", folder);
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                var mine = FileEntry.Parser.ParseFrom((byte[])reader.GetValue(0));
+                var theirs = reader.IsDBNull(1) ? null : FileEntry.Parser.ParseFrom((byte[])reader.GetValue(1));
+                if (PeerLacks(mine, theirs))
+                {
+                    files++;
+                    bytes += mine is { Deleted: false, Type: FileType.File } ? (long)mine.Size : 0;
+                }
+            }
+        }
+
+        return new PeerFolderReport(folder, files, bytes, store.GetFolder(folder).MaxSequence, store.GetPeerProgress(folder, peer).MaxSequence);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _connection?.Dispose();
+            _connection = null;
+        }
+    }
+
+    // Missing there counts unless it is a delete the peer never saw the file of; there in an older
+    // or concurrent version counts unless both sides have it deleted.
+    private static bool PeerLacks(FileEntry mine, FileEntry? theirs)
+    {
+        if (theirs is null)
+        {
+            return !mine.Deleted;
+        }
+
+        if (mine.Deleted && theirs.Deleted)
+        {
+            return false;
+        }
+
+        var ordering = VersionVector.FromProto(mine.Version).Compare(VersionVector.FromProto(theirs.Version));
+        return ordering is VersionOrdering.Greater or VersionOrdering.Concurrent;
+    }
+}
