@@ -125,6 +125,13 @@ def run_tool(make_pair, base, source, timeout, only):
     return results
 
 
+def keep_logs(base, logs, prefix):
+    os.makedirs(logs, exist_ok=True)
+    for name in os.listdir(base):
+        if name.endswith(".log"):
+            shutil.copy(os.path.join(base, name), os.path.join(logs, f"{prefix}-{name}"))
+
+
 def mib(n):
     return f"{n / (1 << 20):,.1f}" if n >= 1 << 20 else f"{n / 1024:,.1f} Ki"
 
@@ -189,11 +196,13 @@ def main():
             print(f"run {run + 1}/{args.runs}: {tool}", file=sys.stderr, flush=True)
             base = os.path.join(args.work, f"{tool}-run")
             all_results[tool].append(run_tool(makers[tool], base, source, args.timeout, only))
+            keep_logs(base, os.path.join(args.work, "logs"), f"{tool}-run{run + 1}")
             shutil.rmtree(base, ignore_errors=True)
+            if args.json:
+                # After every run, so a long benchmark that is stopped early still leaves what it measured.
+                with open(args.json, "w", encoding="utf-8") as f:
+                    json.dump({"sizes": sizes.describe(), "runs": run + 1, "results": all_results}, f, indent=1)
 
-    if args.json:
-        with open(args.json, "w", encoding="utf-8") as f:
-            json.dump({"sizes": sizes.describe(), "runs": args.runs, "results": all_results}, f, indent=1)
     report(all_results, tools, sizes.describe(), args.runs)
 
 
