@@ -204,17 +204,21 @@ internal sealed class IndexStore : IDisposable
 
     /// <summary>
     /// Stores entries a peer announced. With <paramref name="replaceAll"/> (the first message of a full
-    /// index) everything previously stored from that peer for the folder is dropped first.
+    /// index) everything previously stored from that peer for the folder is dropped first. Returns true
+    /// when what this device needs may have changed: the stored index was replaced, or an entry's version
+    /// differs from the local one. Entries equal to the local ones cannot create a need.
     /// </summary>
-    public void StoreRemote(string folder, DeviceId device, ulong indexId, IReadOnlyList<FileEntry> entries, bool replaceAll)
+    public bool StoreRemote(string folder, DeviceId device, ulong indexId, IReadOnlyList<FileEntry> entries, bool replaceAll)
     {
         lock (_gate)
         {
             var deviceBytes = device.Bytes.ToArray();
             using var transaction = _connection.BeginTransaction();
             var progress = ReadPeer(folder, deviceBytes, transaction);
+            var changes = false;
             if (replaceAll || progress.IndexId != indexId)
             {
+                changes = true;
                 using var clear = Command("DELETE FROM files WHERE folder = $f AND device = $d", transaction);
                 clear.Parameters.AddWithValue("$f", folder);
                 clear.Parameters.AddWithValue("$d", deviceBytes);
@@ -223,9 +227,19 @@ internal sealed class IndexStore : IDisposable
             }
 
             using var upsert = UpsertCommand(transaction);
+            using var local = Command("SELECT version FROM files WHERE folder = $f AND device = $d AND name = $n", transaction);
+            local.Parameters.AddWithValue("$f", folder);
+            local.Parameters.AddWithValue("$d", _localDevice);
+            local.Parameters.Add("$n", SqliteType.Text);
             var max = progress.MaxSequence;
             foreach (var entry in entries)
             {
+                if (!changes)
+                {
+                    local.Parameters["$n"].Value = entry.Name;
+                    changes = local.ExecuteScalar() is not byte[] version || !version.AsSpan().SequenceEqual((entry.Version ?? new Vector()).ToByteArray());
+                }
+
                 Upsert(upsert, folder, deviceBytes, entry, 0);
                 max = Math.Max(max, entry.Sequence);
             }
@@ -237,6 +251,7 @@ internal sealed class IndexStore : IDisposable
             peer.Parameters.AddWithValue("$s", (long)max);
             peer.ExecuteNonQuery();
             transaction.Commit();
+            return changes;
         }
     }
 

@@ -314,8 +314,12 @@ internal sealed class PeerConnection
         }
 
         var replace = full && _fullIndexSeen.Add(folderId);
-        _engine.Store.StoreRemote(folderId, Remote, indexId, accepted, replace);
-        folder.PullWanted.Notify();
+        // An update that only confirms what this device has (a peer announcing the files it just pulled
+        // from here) changes no need; planning the whole folder again for it would cost a join per batch.
+        if (_engine.Store.StoreRemote(folderId, Remote, indexId, accepted, replace) || folder.Status.NeedFiles > 0)
+        {
+            folder.PullWanted.Notify();
+        }
     }
 
     private async Task ServeAsync(Request request, CancellationToken ct)

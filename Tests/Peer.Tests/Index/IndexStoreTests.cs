@@ -102,6 +102,19 @@ public sealed class IndexStoreTests : IDisposable
     }
 
     [Fact]
+    public void Storing_a_peers_entries_says_whether_they_can_change_what_is_needed()
+    {
+        using var store = Open();
+        store.EnsureFolder("f", 1);
+        store.CommitLocal("f", [(Entry("a"), 0UL), (Entry("b"), 0UL)]);
+
+        Assert.True(store.StoreRemote("f", _peer.Id, 5, [Entry("a", sequence: 1)], replaceAll: true), "a replaced index");
+        Assert.False(store.StoreRemote("f", _peer.Id, 5, [Entry("a", sequence: 2), Entry("b", sequence: 3)], replaceAll: false), "only what this device has");
+        Assert.True(store.StoreRemote("f", _peer.Id, 5, [Entry("b", sequence: 4, version: VersionVector.Of((1, 2)))], replaceAll: false), "a newer version");
+        Assert.True(store.StoreRemote("f", _peer.Id, 5, [Entry("c", sequence: 5)], replaceAll: false), "a name this device lacks");
+    }
+
+    [Fact]
     public void Chunks_and_whole_files_of_local_files_are_found_by_hash()
     {
         using var store = Open();
