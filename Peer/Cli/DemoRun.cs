@@ -163,10 +163,10 @@ internal static class DemoRun
             return $"  alice {ByteSize.Describe(scan)}";
         }
 
-        if (to.Progress is { Phase: "scanning" } check)
+        if (to.State == "scanning")
         {
-            // Bob rescans what arrived (the watcher saw the new files); nothing is hashed that the pull already verified.
-            return $"  bob checks what arrived: {check.FilesDone}/{check.FilesTotal} files";
+            // Bob's watcher saw the files the pull wrote; the rescan finds them already indexed and hashes nothing.
+            return string.Create(CultureInfo.InvariantCulture, $"  bob {to.LocalFiles}/{from.LocalFiles} files, {ByteSize.Format(to.LocalBytes)}/{ByteSize.Format(from.LocalBytes)}; checking what arrived");
         }
 
         if (!connected)
@@ -174,8 +174,13 @@ internal static class DemoRun
             return $"  alice {from.State}, {from.LocalFiles} files; bob connecting…";
         }
 
-        return to.Progress is { } pull
-            ? $"  bob {ByteSize.Describe(pull)}"
+        if (to.Progress is { } pull)
+        {
+            return $"  bob {ByteSize.Describe(pull)}";
+        }
+
+        return to.State == "idle" && to.LocalFiles == 0
+            ? "  bob connected; receiving alice's index…"
             : string.Create(CultureInfo.InvariantCulture, $"  bob {to.State}: {to.LocalFiles}/{from.LocalFiles} files, {ByteSize.Format(to.LocalBytes)}/{ByteSize.Format(from.LocalBytes)}");
     }
 
