@@ -153,7 +153,7 @@ internal sealed class MeshDaemon : IAsyncDisposable
             }
 
             var status = engine.GetStatus(folder.Id);
-            var (files, bytes) = _totals!.Of(folder.Id);
+            var (files, bytes) = _totals!.Of(folder.Id, status.State == FolderState.Idle);
             var progress = _progress[folder.Id].Sample(status, fetched);
             folders.Add(new FolderReport(folder.Id, folder.Path, StateName(status.State), files, bytes, status.NeedFiles, status.NeedBytes, status.Error, progress));
         }
@@ -231,6 +231,7 @@ internal sealed class MeshDaemon : IAsyncDisposable
         }
 
         _completion?.Dispose();
+        _totals?.Dispose();
         _store?.Dispose();
         if (_control is not null)
         {
@@ -306,8 +307,8 @@ internal sealed class MeshDaemon : IAsyncDisposable
             throw new DaemonStartException($"cannot open the index {Home.IndexPath}: {e.Message}", e);
         }
 
-        _totals = new LocalTotals(_store);
-        _completion = new PeerCompletion(Home.IndexPath, _identity.Id, _store);
+        _totals = new LocalTotals(Home.IndexPath, _identity.Id, _store, _time);
+        _completion = new PeerCompletion(Home.IndexPath, _identity.Id, _store, _time);
         _engine = new SyncEngine(_identity.Id, _store, _options.Engine with { DeviceName = _config.Name }, _time, random, loggers);
         foreach (var folder in _config.Folders)
         {

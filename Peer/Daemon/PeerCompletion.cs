@@ -13,9 +13,20 @@ namespace Mesh.Peer.Daemon;
 /// a read-only connection of its own (WAL lets it read beside the engine's writer), and the
 /// comparison is done in SQL, so a folder in sync costs one query that returns no rows.
 /// </summary>
-internal sealed class PeerCompletion(string indexPath, DeviceId local, IndexStore store) : IDisposable
+internal sealed class PeerCompletion(string indexPath, DeviceId local, IndexStore store, TimeProvider time) : IDisposable
 {
+    /// <summary>How long a non-zero answer is reused while both sides keep changing (status is polled often).</summary>
+    public static readonly TimeSpan RefreshInterval = TimeSpan.FromMilliseconds(500);
+
+    private const string Differences =
+        """
+        FROM files l
+        LEFT JOIN files r ON r.folder = l.folder AND r.device = $peer AND r.name = l.name
+        WHERE l.folder = $f AND l.device = $local AND (r.version IS NULL OR r.version <> l.version)
+        """;
+
     private readonly Lock _gate = new();
+    private readonly Dictionary<(string Folder, DeviceId Peer), Cached> _cache = [];
     private SqliteConnection? _connection;
 
     private SqliteConnection Connection
@@ -33,37 +44,30 @@ internal sealed class PeerCompletion(string indexPath, DeviceId local, IndexStor
         }
     }
 
-    /// <summary>The peer's progress in <paramref name="folder"/>.</summary>
+    /// <summary>
+    /// The peer's progress in <paramref name="folder"/>. Unchanged sequences on both sides reuse the
+    /// last answer; an index in sync is always answered fresh (one count that returns 0), so "the peer
+    /// has it all" shows as soon as it is true.
+    /// </summary>
     public PeerFolderReport Of(string folder, DeviceId peer)
     {
-        long files = 0;
-        long bytes = 0;
+        var localSequence = store.GetFolder(folder).MaxSequence;
+        var remoteSequence = store.GetPeerProgress(folder, peer).MaxSequence;
         lock (_gate)
         {
-            using var command = Connection.CreateCommand();
-            command.CommandText =
-                """
-                SELECT l.entry, r.entry FROM files l
-                LEFT JOIN files r ON r.folder = l.folder AND r.device = $peer AND r.name = l.name
-                WHERE l.folder = $f AND l.device = $local AND (r.version IS NULL OR r.version <> l.version)
-                """;
-            command.Parameters.AddWithValue("$peer", peer.Bytes.ToArray());
-            command.Parameters.AddWithValue("$local", local.Bytes.ToArray());
-            command.Parameters.AddWithValue("$f", folder);
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
+            if (_cache.TryGetValue((folder, peer), out var cached))
             {
-                var mine = FileEntry.Parser.ParseFrom((byte[])reader.GetValue(0));
-                var theirs = reader.IsDBNull(1) ? null : FileEntry.Parser.ParseFrom((byte[])reader.GetValue(1));
-                if (PeerLacks(mine, theirs))
+                var same = cached.LocalSequence == localSequence && cached.RemoteSequence == remoteSequence;
+                if (same || (cached.Files > 0 && time.GetElapsedTime(cached.At) < RefreshInterval && Count(folder, peer) > 0))
                 {
-                    files++;
-                    bytes += mine is { Deleted: false, Type: FileType.File } ? (long)mine.Size : 0;
+                    return new PeerFolderReport(folder, cached.Files, cached.Bytes, localSequence, remoteSequence);
                 }
             }
-        }
 
-        return new PeerFolderReport(folder, files, bytes, store.GetFolder(folder).MaxSequence, store.GetPeerProgress(folder, peer).MaxSequence);
+            var (files, bytes) = Compute(folder, peer);
+            _cache[(folder, peer)] = new Cached(localSequence, remoteSequence, files, bytes, time.GetTimestamp());
+            return new PeerFolderReport(folder, files, bytes, localSequence, remoteSequence);
+        }
     }
 
     /// <inheritdoc />
@@ -74,6 +78,42 @@ internal sealed class PeerCompletion(string indexPath, DeviceId local, IndexStor
             _connection?.Dispose();
             _connection = null;
         }
+    }
+
+    private long Count(string folder, DeviceId peer)
+    {
+        using var command = Command("SELECT count(*) " + Differences, folder, peer);
+        return (long)command.ExecuteScalar()!;
+    }
+
+    private (long Files, long Bytes) Compute(string folder, DeviceId peer)
+    {
+        long files = 0;
+        long bytes = 0;
+        using var command = Command("SELECT l.entry, r.entry " + Differences, folder, peer);
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            var mine = FileEntry.Parser.ParseFrom((byte[])reader.GetValue(0));
+            var theirs = reader.IsDBNull(1) ? null : FileEntry.Parser.ParseFrom((byte[])reader.GetValue(1));
+            if (PeerLacks(mine, theirs))
+            {
+                files++;
+                bytes += mine is { Deleted: false, Type: FileType.File } ? (long)mine.Size : 0;
+            }
+        }
+
+        return (files, bytes);
+    }
+
+    private SqliteCommand Command(string text, string folder, DeviceId peer)
+    {
+        var command = Connection.CreateCommand();
+        command.CommandText = text;
+        command.Parameters.AddWithValue("$peer", peer.Bytes.ToArray());
+        command.Parameters.AddWithValue("$local", local.Bytes.ToArray());
+        command.Parameters.AddWithValue("$f", folder);
+        return command;
     }
 
     // Missing there counts unless it is a delete the peer never saw the file of; there in an older
@@ -93,4 +133,6 @@ internal sealed class PeerCompletion(string indexPath, DeviceId local, IndexStor
         var ordering = VersionVector.FromProto(mine.Version).Compare(VersionVector.FromProto(theirs.Version));
         return ordering is VersionOrdering.Greater or VersionOrdering.Concurrent;
     }
+
+    private sealed record Cached(ulong LocalSequence, ulong RemoteSequence, long Files, long Bytes, long At);
 }
