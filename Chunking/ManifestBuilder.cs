@@ -28,7 +28,18 @@ public static class ManifestBuilder
         // A bare handle rather than a FileStream: the pipeline's tasks read their own blocks with
         // positional reads, in parallel, straight into the blocks' buffers.
         using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, FileOptions.SequentialScan);
-        return await ManifestPipeline.RunAsync(file, parameters, ManifestPipeline.DefaultBlockSize, ct).ConfigureAwait(false);
+        if (RandomAccess.GetLength(file) > 0)
+        {
+            return await ManifestPipeline.RunAsync(file, parameters, ManifestPipeline.DefaultBlockSize, ct).ConfigureAwait(false);
+        }
+
+        // No length to plan blocks by: empty, or not a regular file (/proc files, pipes, devices
+        // report 0 yet have content, or fail to read): read it front to back until it ends.
+        var stream = new FileStream(file, FileAccess.Read, bufferSize: 0);
+        await using (stream.ConfigureAwait(false))
+        {
+            return await ManifestPipeline.RunAsync(stream, parameters, ManifestPipeline.DefaultBlockSize, ct).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Builds the manifest of an in-memory buffer on the calling thread only.</summary>

@@ -121,6 +121,21 @@ public sealed class ManifestBuilderTests
     }
 
     [Fact]
+    public async Task A_file_that_reports_no_length_is_read_to_its_end()
+    {
+        // /proc files report size 0 but have content; blocks planned from the length would read nothing.
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        var content = await File.ReadAllBytesAsync("/proc/version");
+        var manifest = await ManifestBuilder.BuildAsync("/proc/version", CancellationToken.None);
+        Assert.NotEmpty(content);
+        Assert.Equal(ManifestBuilder.Build(content, ChunkerParameters.Default), manifest);
+    }
+
+    [Fact]
     public async Task Missing_file_throws_file_not_found()
     {
         await Assert.ThrowsAsync<FileNotFoundException>(() => ManifestBuilder.BuildAsync(Path.Combine(Path.GetTempPath(), "mesh-no-such-file-" + Guid.NewGuid().ToString("N")), CancellationToken.None));
