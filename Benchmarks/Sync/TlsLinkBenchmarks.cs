@@ -3,6 +3,10 @@ using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Engines;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Google.Protobuf;
 using Mesh.Peer.Identity;
 using Mesh.Peer.Links;
@@ -18,7 +22,7 @@ namespace Mesh.Benchmarks.Sync;
 /// zstd saves on an index message of small files (printed as LINK-BENCH lines). Run with
 /// <c>--filter '*TlsLinkBenchmarks*'</c>.
 /// </summary>
-[MemoryDiagnoser]
+[Config(typeof(InProcessConfig))]
 public class TlsLinkBenchmarks : IAsyncDisposable
 {
     private const int MessageBytes = 128 * 1024;
@@ -128,5 +132,16 @@ public class TlsLinkBenchmarks : IAsyncDisposable
         _ = _bToA!.ReceiveAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();
         var onWire = _aToB.BytesSent - before;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"LINK-BENCH index of 2000 small files: {message.Length} bytes, {onWire} on the wire ({100.0 * onWire / message.Length:F0} %)"));
+    }
+
+    private sealed class InProcessConfig : ManualConfig
+    {
+        public InProcessConfig() =>
+            AddJob(Job.Default
+                .WithToolchain(InProcessEmitToolchain.Instance)
+                .WithStrategy(RunStrategy.Monitoring)
+                .WithLaunchCount(1)
+                .WithWarmupCount(1)
+                .WithIterationCount(3));
     }
 }

@@ -17,6 +17,9 @@ internal sealed class PeerConnection
 {
     private const int MaxConcurrentServes = 16;
 
+    // No request may ask for more than the largest chunk any known chunker cuts.
+    private static readonly int LargestChunk = Mesh.Chunking.ChunkerParameters.All.Max(p => p.MaxSize);
+
     private readonly SyncEngine _engine;
     private readonly ILink _link;
     private readonly ILogger _logger;
@@ -332,7 +335,7 @@ internal sealed class PeerConnection
             {
                 response.Code = ErrorCode.NoSuchFolder;
             }
-            else if (request.Size == 0 || request.Size > Mesh.Chunking.ChunkerParameters.All.Max(p => p.MaxSize) || request.Hash.Length != Mesh.Chunking.ChunkHash.Size)
+            else if (request.Size == 0 || request.Size > LargestChunk || request.Hash.Length != Mesh.Chunking.ChunkHash.Size)
             {
                 response.Code = ErrorCode.Generic;
             }
