@@ -75,9 +75,13 @@ def digest(root):
             if _is_engine_file(name):
                 continue
             h = hashlib.sha256()
-            with open(os.path.join(directory, name), "rb") as f:
-                while chunk := f.read(4 * MIB):
-                    h.update(chunk)
+            try:
+                with open(os.path.join(directory, name), "rb") as f:
+                    while chunk := f.read(4 * MIB):
+                        h.update(chunk)
+            except FileNotFoundError:
+                # A tool that timed out may still be moving files; the trees then differ, which is reported.
+                h.update(b"vanished while hashed")
             result[os.path.normpath(os.path.join(rel_dir, name))] = ("f", h.hexdigest())
     return result
 
