@@ -22,6 +22,7 @@ internal sealed class SyncEngine : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Random _random;
     private readonly Lock _randomGate = new();
+    private readonly Lock _connectionsGate = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _loops = [];
     private bool _started;
@@ -168,12 +169,24 @@ internal sealed class SyncEngine : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(link);
         var connection = new PeerConnection(this, link, _loggers.CreateLogger("Mesh.Sync.Link"), sharedFolders);
-        if (_connections.TryGetValue(link.RemoteDevice, out var older))
+        lock (_connectionsGate)
         {
-            older.Stop();
-        }
+            // A link whose owner already cancelled it was replaced before it got here (callbacks can
+            // reach the engine in either order); letting it in would stop the link that replaced it.
+            // Checked under the same lock as the replacement, so a cancel that happened before the
+            // newer link started is always seen.
+            if (ct.IsCancellationRequested)
+            {
+                return;
+            }
 
-        _connections[link.RemoteDevice] = connection;
+            if (_connections.TryGetValue(link.RemoteDevice, out var older))
+            {
+                older.Stop();
+            }
+
+            _connections[link.RemoteDevice] = connection;
+        }
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _stop.Token);
         try
         {
