@@ -355,7 +355,16 @@ internal sealed class MeshDaemon : IAsyncDisposable
         }
         finally
         {
-            _logger.LogInformation("Peer {Peer} disconnected", link.RemoteDevice.Short);
+            // The service cancels a link's token when another connection to the same peer replaces it;
+            // "disconnected" would then say the peer went away while it is still connected.
+            if (ct.IsCancellationRequested)
+            {
+                _logger.LogInformation("Peer {Peer}: one connection closed (replaced by another connection, or stopping)", link.RemoteDevice.Short);
+            }
+            else
+            {
+                _logger.LogInformation("Peer {Peer} disconnected", link.RemoteDevice.Short);
+            }
         }
     }
 

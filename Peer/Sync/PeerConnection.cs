@@ -32,6 +32,7 @@ internal sealed class PeerConnection
     private readonly IReadOnlySet<string>? _allowed;
     private HashSet<string> _shared = new(StringComparer.Ordinal);
     private ulong _nextRequestId;
+    private string? _stopReason;
 
     /// <summary>
     /// Creates the connection; <see cref="RunAsync"/> drives it. Only folders in <paramref name="allowed"/>
@@ -108,7 +109,8 @@ internal sealed class PeerConnection
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
-            reason = ct.IsCancellationRequested ? "engine stopping" : "connection stopped";
+            // The log line is all an operator sees of a replaced link, so it says who stopped it.
+            reason = Volatile.Read(ref _stopReason) ?? (ct.IsCancellationRequested ? "engine stopping" : "connection stopped");
         }
         finally
         {
@@ -140,8 +142,15 @@ internal sealed class PeerConnection
         }
     }
 
-    /// <summary>Stops the connection (another link to the same device replaced it, or the engine stops).</summary>
-    public void Stop() => _stop.Cancel();
+    /// <summary>
+    /// Stops the connection (another link to the same device replaced it, its owner stopped it, or the
+    /// engine stops); the first <paramref name="reason"/> given is the one logged.
+    /// </summary>
+    public void Stop(string reason)
+    {
+        Interlocked.CompareExchange(ref _stopReason, reason, null);
+        _stop.Cancel();
+    }
 
     /// <summary>Asks the peer for one chunk; the bytes are not yet verified.</summary>
     /// <exception cref="ChunkUnavailableException">The peer answered with an error or did not answer in time.</exception>

@@ -182,15 +182,17 @@ internal sealed class SyncEngine : IAsyncDisposable
 
             if (_connections.TryGetValue(link.RemoteDevice, out var older))
             {
-                older.Stop();
+                older.Stop("replaced by a newer link to the same device");
             }
 
             _connections[link.RemoteDevice] = connection;
         }
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _stop.Token);
+        // The owner's token stops the connection with its own reason: a link the owner replaced used
+        // to end with "engine stopping", which sent readers of the log the wrong way.
+        using var owner = ct.Register(static state => ((PeerConnection)state!).Stop("stopped by the link's owner (another connection to the device replaced it, or it is shutting down)"), connection);
         try
         {
-            await connection.RunAsync(linked.Token).ConfigureAwait(false);
+            await connection.RunAsync(_stop.Token).ConfigureAwait(false);
         }
         finally
         {
@@ -217,7 +219,7 @@ internal sealed class SyncEngine : IAsyncDisposable
         await _stop.CancelAsync().ConfigureAwait(false);
         foreach (var connection in _connections.Values)
         {
-            connection.Stop();
+            connection.Stop("engine stopping");
         }
 
         try
