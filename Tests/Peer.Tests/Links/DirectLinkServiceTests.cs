@@ -99,7 +99,7 @@ public sealed class DirectLinkServiceTests
         Assert.NotEqual($"tcp://127.0.0.1:{lowerPort}", higherService.Peers[0].Address);
 
         // And it is one connection: a message sent by one arrives at the other.
-        await aLinks.Latest!.SendAsync(new byte[] { 7 }, CancellationToken.None);
+        await aLinks.OnlyActive.SendAsync(new byte[] { 7 }, CancellationToken.None);
         await Eventually.TrueAsync(() => bLinks.Messages == 1, "message over the surviving link");
 
         await stop.CancelAsync();
@@ -154,10 +154,24 @@ public sealed class DirectLinkServiceTests
         private int _active;
         private int _total;
         private int _messages;
+        private readonly List<ILink> _running = [];
 
         public List<DeviceId> Devices { get; } = [];
 
         public ILink? Latest { get; private set; }
+
+        // Replaced links may still be winding down when the newest starts (the service hands links over
+        // from several tasks), so "the newest" is not always "the one alive"; this is.
+        public ILink OnlyActive
+        {
+            get
+            {
+                lock (_running)
+                {
+                    return _running.Single();
+                }
+            }
+        }
 
         public int Active => Volatile.Read(ref _active);
 
@@ -173,6 +187,11 @@ public sealed class DirectLinkServiceTests
             }
 
             Latest = link;
+            lock (_running)
+            {
+                _running.Add(link);
+            }
+
             Interlocked.Increment(ref _active);
             Interlocked.Increment(ref _total);
             try
@@ -188,6 +207,11 @@ public sealed class DirectLinkServiceTests
             }
             finally
             {
+                lock (_running)
+                {
+                    _running.Remove(link);
+                }
+
                 Interlocked.Decrement(ref _active);
             }
         }
