@@ -85,23 +85,7 @@ public sealed class AssociationTests
     public void TransferInBothDirectionsAtOnceArrivesWholeAndInOrder(string name, double loss, double duplication, double reordering, int mtu)
     {
         const long Bytes = 8L * 1024 * 1024;
-        using var pair = new AssociationPair(seed: name.Length, configure: o => o with { Mtu = mtu });
-        var conditions = new LinkConditions { Loss = loss, Duplication = duplication, Reordering = reordering, Mtu = mtu };
-        pair.Link.AToB = conditions;
-        pair.Link.BToA = conditions;
-        pair.Connect();
-        var toB = new BulkSender(pair.A, Bytes, 65536, seed: 1);
-        var toA = new BulkSender(pair.B, Bytes, 65536, seed: 2);
-        var atB = new BulkReceiver(pair.B, Bytes);
-        var atA = new BulkReceiver(pair.A, Bytes);
-        toB.Pump();
-        toA.Pump();
-        Assert.True(
-            pair.Link.RunUntil(() => atA.Hash is not null && atB.Hash is not null, TimeSpan.FromMinutes(10)),
-            $"{name}: B got {atB.Received}, A got {atA.Received} of {Bytes}; A {pair.A.State} {pair.A.CloseReason}");
-        Assert.Equal(toB.Hash, atB.Hash);
-        Assert.Equal(toA.Hash, atA.Hash);
-        Assert.Equal(AssociationState.Established, pair.A.State);
+        using var pair = TwoWayTransfer.Run(name, Bytes, new LinkConditions { Loss = loss, Duplication = duplication, Reordering = reordering, Mtu = mtu }, TimeSpan.FromMinutes(10));
         if (loss > 0)
         {
             Assert.True(pair.A.Statistics.Retransmissions > 0);

@@ -23,23 +23,7 @@ public sealed class LargeTransferTests
     [MemberData(nameof(Conditions))]
     public void TwoHundredFiftySixMebibytesEachWayAtOnceArriveWholeAndInOrder(string name, double loss, double duplication, double reordering, int mtu)
     {
-        using var pair = new AssociationPair(seed: name.Length, configure: o => o with { Mtu = mtu }, keepMessages: false);
-        var conditions = new LinkConditions { Loss = loss, Duplication = duplication, Reordering = reordering, Mtu = mtu };
-        pair.Link.AToB = conditions;
-        pair.Link.BToA = conditions;
-        pair.Connect();
-        var toB = new BulkSender(pair.A, Bytes, 65536, seed: 1);
-        var toA = new BulkSender(pair.B, Bytes, 65536, seed: 2);
-        var atB = new BulkReceiver(pair.B, Bytes);
-        var atA = new BulkReceiver(pair.A, Bytes);
-        toB.Pump();
-        toA.Pump();
-        Assert.True(
-            pair.Link.RunUntil(() => atA.Hash is not null && atB.Hash is not null, TimeSpan.FromHours(2)),
-            $"{name}: B got {atB.Received}, A got {atA.Received} of {Bytes}; A {pair.A.State} {pair.A.CloseReason}, B {pair.B.State} {pair.B.CloseReason}");
-        Assert.Equal(toB.Hash, atB.Hash);
-        Assert.Equal(toA.Hash, atA.Hash);
-        Assert.Equal(AssociationState.Established, pair.A.State);
+        using var pair = TwoWayTransfer.Run(name, Bytes, new LinkConditions { Loss = loss, Duplication = duplication, Reordering = reordering, Mtu = mtu }, TimeSpan.FromHours(2), keepMessages: false);
         Assert.Equal(AssociationState.Established, pair.B.State);
         Assert.True(pair.A.Statistics.Retransmissions > 0 && pair.B.Statistics.Retransmissions > 0);
         Assert.True(pair.A.Statistics.DuplicatesReceived > 0 && pair.B.Statistics.DuplicatesReceived > 0);
