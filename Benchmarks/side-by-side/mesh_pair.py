@@ -12,6 +12,8 @@ import socket
 import subprocess
 import time
 
+from pair import Pair
+
 FOLDER = "bench"
 
 
@@ -75,27 +77,13 @@ def _peer(status, device_id):
     return next((p for p in status["peers"] if p["deviceId"] == device_id), {})
 
 
-class MeshPair:
+class MeshPair(Pair):
     name = "Mesh"
 
     def __init__(self, base, ports, mesh):
         self.base = base
         self.a = _Daemon(mesh, "a", base, ports[0])
         self.b = _Daemon(mesh, "b", base, ports[2])
-
-    @property
-    def folder_a(self):
-        return self.a.folder
-
-    @property
-    def folder_b(self):
-        return self.b.folder
-
-    def pids(self):
-        return self.a.process.pid, self.b.process.pid
-
-    def listen_ports(self):
-        return self.a.listen_port, self.b.listen_port
 
     def start(self, timeout=60):
         for daemon in (self.a, self.b):

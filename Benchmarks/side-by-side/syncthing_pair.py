@@ -15,6 +15,8 @@ import urllib.parse
 import urllib.request
 import xml.etree.ElementTree as ET
 
+from pair import Pair
+
 FOLDER = "bench"
 
 _OPTIONS = {
@@ -128,7 +130,7 @@ def _copy(element):
     return ET.fromstring(ET.tostring(element))
 
 
-class SyncthingPair:
+class SyncthingPair(Pair):
     """A sends, B receives (both send-receive); the benchmark changes A and waits for B."""
 
     name = "Syncthing"
@@ -137,20 +139,6 @@ class SyncthingPair:
         self.base = base
         self.a = _Instance("a", base, ports[0], ports[1])
         self.b = _Instance("b", base, ports[2], ports[3])
-
-    @property
-    def folder_a(self):
-        return self.a.folder
-
-    @property
-    def folder_b(self):
-        return self.b.folder
-
-    def pids(self):
-        return self.a.process.pid, self.b.process.pid
-
-    def listen_ports(self):
-        return self.a.listen_port, self.b.listen_port
 
     def start(self, timeout=60):
         for instance in (self.a, self.b):
