@@ -31,22 +31,7 @@ internal static class MeshCli
     /// <summary>Runs one command to its end; a command that outlives the timeout is killed and reported.</summary>
     public static async Task<CliResult> RunAsync(TimeSpan timeout, params string[] arguments)
     {
-        using var process = Process.Start(StartInfo(arguments)) ?? throw new InvalidOperationException("could not start dotnet");
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"mesh {string.Join(' ', arguments)} did not finish within {timeout}");
-        }
-
-        return new CliResult(process.ExitCode, await output, await error);
+        return await ProcessRun.RunAsync(StartInfo(arguments), timeout, $"mesh {string.Join(' ', arguments)}");
     }
 
     /// <summary>Runs a command that must succeed and returns its standard output.</summary>

@@ -44,20 +44,7 @@ internal static class NatNamespaces
             start.ArgumentList.Add(argument);
         }
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start ip netns exec");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"mesh {string.Join(' ', arguments)} in {ns} did not finish within {timeout}");
-        }
-
-        return (process.ExitCode, await output, await error);
+        var result = await ProcessRun.RunAsync(start, timeout, $"mesh {string.Join(' ', arguments)} in {ns}");
+        return (result.ExitCode, result.Output, result.Error);
     }
 }
