@@ -16,6 +16,7 @@ internal sealed class IndexStore : IDisposable
     private readonly SqliteConnection _connection;
     private readonly byte[] _localDevice;
     private readonly Lock _gate = new();
+    private long _localEntriesRead;
 
     private IndexStore(SqliteConnection connection, DeviceId localDevice)
     {
@@ -91,14 +92,37 @@ internal sealed class IndexStore : IDisposable
     /// <summary>A peer's announced entry by name, or null.</summary>
     public StoredFile? GetRemote(string folder, DeviceId device, string name) => Get(folder, device.Bytes.ToArray(), name);
 
+    /// <summary>
+    /// Local entries decoded by whole-folder or subtree reads since the store was opened; lets tests
+    /// check that work on a few names does not read the whole folder.
+    /// </summary>
+    internal long LocalEntriesRead => Interlocked.Read(ref _localEntriesRead);
+
     /// <summary>Every local entry of a folder (tombstones included), by name.</summary>
-    public Dictionary<string, StoredFile> GetAllLocal(string folder)
+    public Dictionary<string, StoredFile> GetAllLocal(string folder) => GetLocalUnder(folder, null);
+
+    /// <summary>
+    /// The local entries (tombstones included) named <paramref name="path"/> or below it, by name; the
+    /// whole folder when <paramref name="path"/> is null.
+    /// </summary>
+    public Dictionary<string, StoredFile> GetLocalUnder(string folder, string? path)
     {
         lock (_gate)
         {
-            using var command = Command("SELECT entry, inode FROM files WHERE folder = $f AND device = $d");
+            // Names below "p" are exactly those in ["p/", "p0"): '0' follows '/' in byte order, and the
+            // primary key's range makes this a seek, so a rescan of one path costs its subtree only.
+            using var command = Command(path is null
+                ? "SELECT entry, inode FROM files WHERE folder = $f AND device = $d"
+                : "SELECT entry, inode FROM files WHERE folder = $f AND device = $d AND (name = $p OR (name >= $below AND name < $after))");
             command.Parameters.AddWithValue("$f", folder);
             command.Parameters.AddWithValue("$d", _localDevice);
+            if (path is not null)
+            {
+                command.Parameters.AddWithValue("$p", path);
+                command.Parameters.AddWithValue("$below", path + "/");
+                command.Parameters.AddWithValue("$after", path + "0");
+            }
+
             var result = new Dictionary<string, StoredFile>(StringComparer.Ordinal);
             using var reader = command.ExecuteReader();
             while (reader.Read())
@@ -107,6 +131,7 @@ internal sealed class IndexStore : IDisposable
                 result[file.Entry.Name] = file;
             }
 
+            Interlocked.Add(ref _localEntriesRead, result.Count);
             return result;
         }
     }

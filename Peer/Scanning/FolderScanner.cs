@@ -50,7 +50,10 @@ internal sealed class FolderScanner
     {
         var fs = _folder.FileSystem;
         var ignores = LoadIgnores();
-        var records = _store.GetAllLocal(_folder.Id);
+        // Only the scanned subtree: the watcher rescans each touched path, and while the puller applies
+        // thousands of renames a whole-index read per path (with the folder lock held) cost O(folder)
+        // per file.
+        var records = _store.GetLocalUnder(_folder.Id, subPath);
         var seen = Walk(subPath, ignores, ct);
 
         bool InScope(string name) => subPath is null || name == subPath || name.StartsWith(subPath + "/", StringComparison.Ordinal);

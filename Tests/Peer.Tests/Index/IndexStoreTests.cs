@@ -157,6 +157,18 @@ public sealed class IndexStoreTests : IDisposable
 
     private IndexStore Open() => IndexStore.Open(_home.Combine("index.db"), _local.Id);
 
+    [Fact]
+    public void Local_entries_under_a_path_are_the_path_and_its_subtree_only()
+    {
+        using var store = Open();
+        store.EnsureFolder("f", 1);
+        store.CommitLocal("f", new[] { "a", "a/b", "a/b/c", "a.txt", "a-b", "a0", "ab", "b/a" }.Select(n => (Entry(n), 0UL)));
+
+        Assert.Equal(["a", "a/b", "a/b/c"], store.GetLocalUnder("f", "a").Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["a/b", "a/b/c"], store.GetLocalUnder("f", "a/b").Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(8, store.GetLocalUnder("f", null).Count);
+    }
+
     private static FileEntry Entry(string name, ulong sequence = 0, VersionVector? version = null) => new()
     {
         Name = name,

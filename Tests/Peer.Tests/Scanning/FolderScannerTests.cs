@@ -168,6 +168,33 @@ public sealed class FolderScannerTests : IDisposable
         Assert.False(store.GetLocal("f", "b/two.txt")!.Entry.Deleted);
     }
 
+    [Fact]
+    public async Task A_scan_of_a_path_reads_only_the_index_entries_below_it()
+    {
+        // The watcher rescans every path the puller touches; while thousands of renames are applied,
+        // a whole-index read per path made each rename cost as much as the folder's size.
+        for (var i = 0; i < 300; i++)
+        {
+            Write($"many/{i}.txt", 10, seed: i);
+        }
+
+        Write("dir/x.txt", 10);
+        Write("dir.txt", 10);
+        using var store = OpenStore();
+        var scanner = Scanner(store);
+        await scanner.ScanAsync(null, null, CancellationToken.None);
+        File.Delete(Path.Combine(_root, "dir/x.txt"));
+        Write("dir/y.txt", 10);
+        var before = store.LocalEntriesRead;
+
+        await scanner.ScanAsync("dir", null, CancellationToken.None);
+
+        Assert.Equal(2, store.LocalEntriesRead - before);
+        Assert.True(store.GetLocal("f", "dir/x.txt")!.Entry.Deleted);
+        Assert.NotNull(store.GetLocal("f", "dir/y.txt"));
+        Assert.False(store.GetLocal("f", "dir.txt")!.Entry.Deleted);
+    }
+
     private void Write(string name, int size, int seed = 1)
     {
         var path = Path.Combine(_root, name);
