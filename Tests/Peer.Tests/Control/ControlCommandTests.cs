@@ -112,13 +112,31 @@ public sealed class ControlCommandTests
         await using var daemon = await RunningDaemon.StartAsync(home);
         using var output = new StringWriter();
         using var error = new StringWriter();
-        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(1.5));
+        var shared = TextWriter.Synchronized(output);
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(60));
 
-        var code = await Mesh.Peer.Cli.StatusCommand.RunAsync(home.Home.ControlSocketPath, asJson: true, watch: true, TimeSpan.FromMilliseconds(200), output, error, cancel.Token);
+        // Cancelled once three refreshes are out (or after a minute, which fails below): waiting for
+        // the count rather than a fixed time keeps a slow machine from failing the test.
+        var watch = Mesh.Peer.Cli.StatusCommand.RunAsync(home.Home.ControlSocketPath, asJson: true, watch: true, TimeSpan.FromMilliseconds(200), shared, error, cancel.Token);
+        while (!watch.IsCompleted && CountLines() < 3)
+        {
+            await Task.Delay(50);
+        }
+
+        await cancel.CancelAsync();
+        var code = await watch;
 
         Assert.Equal(0, code);
         var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.True(lines.Length >= 3, $"{lines.Length} refreshes");
         Assert.All(lines, line => JsonDocument.Parse(line).Dispose());
+
+        int CountLines()
+        {
+            lock (shared)
+            {
+                return output.ToString().Count(c => c == '\n');
+            }
+        }
     }
 }
