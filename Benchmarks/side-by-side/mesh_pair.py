@@ -12,7 +12,7 @@ import socket
 import subprocess
 import time
 
-from pair import Pair
+from pair import Pair, stop_process
 
 FOLDER = "bench"
 
@@ -60,13 +60,7 @@ class _Daemon:
         return response["status"]
 
     def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
 
 
 def _folder(status):

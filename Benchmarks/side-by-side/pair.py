@@ -1,6 +1,19 @@
 """What the benchmark asks of either tool's pair of instances: subclasses set `a` and `b`, each with
 `folder`, `process` and `listen_port`."""
 
+import subprocess
+
+
+def stop_process(process):
+    """Asks a tool's process to stop (SIGTERM), as a person would, and kills it after 20 s."""
+    if process and process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
 
 class Pair:
     @property

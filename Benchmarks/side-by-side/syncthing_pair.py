@@ -15,7 +15,7 @@ import urllib.parse
 import urllib.request
 import xml.etree.ElementTree as ET
 
-from pair import Pair
+from pair import Pair, stop_process
 
 FOLDER = "bench"
 
@@ -117,13 +117,7 @@ class _Instance:
         return json.loads(body) if body.strip() else None
 
     def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
 
 
 def _copy(element):
