@@ -19,15 +19,19 @@ namespace Mesh.Chunking;
 internal static class ManifestPipeline
 {
     /// <summary>
-    /// Bytes per block: large enough that the chunks cut twice at each seam (one or two of about a
-    /// hundred) and per-task costs vanish, small enough that a few blocks fit in memory and in the L3 cache.
+    /// Bytes per block buffer, the reserve for the previous block's undecided tail (one maximum chunk)
+    /// included, so a block rents exactly this from the shared pool instead of the next power of two.
+    /// Large enough that the chunks cut twice at each seam (one or two of about thirty) and per-task
+    /// costs stay small; small enough that the blocks in flight cost a daemon little memory: the
+    /// buffers are pooled and stay with the process after a scan, so 8 MiB blocks (16 MiB once
+    /// rounded) held over 100 MiB of a <c>mesh run</c> after hashing one large file (docs/daemon.md).
     /// </summary>
-    internal const int DefaultBlockSize = 8 * 1024 * 1024;
+    internal const int DefaultBlockSize = 2 * 1024 * 1024;
 
     /// <summary>
-    /// Blocks being read, cut and hashed at once: three per core, at least 4 and at most 8 (63 MiB
+    /// Blocks being read, cut and hashed at once: three per core, at least 4 and at most 8 (14 MiB
     /// on two cores with the default block size, counting the resolved block whose tail is still
-    /// needed; 81 MiB at most). Blocks are joined in order, so a core that was descheduled holds
+    /// needed; 18 MiB at most). Blocks are joined in order, so a core that was descheduled holds
     /// everyone up unless the others can work ahead; on the shared 2-core machine 6–8 in flight ran
     /// 256 MiB in a median 0.20 s against 0.23 s with 4 and 0.25 s with 3.
     /// </summary>
@@ -44,7 +48,7 @@ internal static class ManifestPipeline
     private static async Task<FileManifest> RunAsync(Stream? stream, SafeFileHandle? file, ChunkerParameters parameters, int blockSize, CancellationToken ct)
     {
         // A block must hold at least one whole maximum chunk, or a seam could fall inside an undecided tail twice.
-        blockSize = Math.Max(blockSize, parameters.MaxSize);
+        var capacity = Math.Max(blockSize - parameters.MaxSize, parameters.MaxSize);
         var manifest = new FileManifest { ChunkerId = parameters.Id };
         var pending = new Queue<Task<SpeculativeBlock>>();
         var fileLength = file is null ? 0 : RandomAccess.GetLength(file);
@@ -58,13 +62,15 @@ internal static class ManifestPipeline
             {
                 while (!allStarted && pending.Count < MaxBlocksInFlight)
                 {
-                    var block = new SpeculativeBlock(parameters, blockSize, isFirst: nextOffset == 0);
                     bool isLast;
                     if (file is not null)
                     {
                         var offset = nextOffset;
-                        var count = (int)Math.Min(blockSize, fileLength - offset);
+                        var count = (int)Math.Min(capacity, fileLength - offset);
                         isLast = offset + count >= fileLength;
+
+                        // The last block of a file rents only what it reads: a small file costs a small buffer.
+                        var block = new SpeculativeBlock(parameters, isLast ? count : capacity, isFirst: offset == 0);
                         nextOffset += count;
                         pending.Enqueue(isLast && pending.Count == 0
                             ? Task.FromResult(block.ReadAndCut(file, offset, count, isLast: true)) // one block: no task to pay for
@@ -72,8 +78,9 @@ internal static class ManifestPipeline
                     }
                     else
                     {
+                        var block = new SpeculativeBlock(parameters, capacity, isFirst: nextOffset == 0);
                         var read = await FillAsync(stream!, block.Target, ct).ConfigureAwait(false);
-                        isLast = read < blockSize;
+                        isLast = read < capacity;
                         nextOffset += read;
                         block.SetContent(read, isLast);
                         pending.Enqueue(isLast && pending.Count == 0 ? Task.FromResult(block.CutAndHash()) : Task.Run(block.CutAndHash, ct));

@@ -1,0 +1,110 @@
+using Mesh.Proto;
+
+namespace Mesh.Peer.Daemon;
+
+/// <summary>
+/// The type and size of a stored <see cref="FileEntry"/>, read from a few bytes of its encoding without
+/// decoding the rest. The index writes entries with Google.Protobuf, which emits fields in
+/// field-number order, so name (1), type (2) and size (3) come before the version and the manifest; a
+/// status count then reads a few bytes per entry instead of a manifest that, for a large file, is
+/// hundreds of KiB.
+/// </summary>
+internal static class EntryHead
+{
+    private const int NameField = 1;
+    private const int TypeField = 2;
+    private const int SizeField = 3;
+    private const int VarintWire = 0;
+    private const int LengthWire = 2;
+
+    /// <summary>
+    /// Reads type and size from <paramref name="head"/>, bytes of an encoded entry from a field
+    /// boundary at or before the type field (the rest of the entry from there when
+    /// <paramref name="complete"/>). False when the head ends before those fields are settled: the
+    /// caller decodes the whole entry instead. Fields left out of the encoding have their default (a
+    /// file of size 0).
+    /// </summary>
+    /// <exception cref="FormatException">The bytes are not a well-formed entry.</exception>
+    public static bool TryRead(ReadOnlySpan<byte> head, bool complete, out FileType type, out ulong size)
+    {
+        type = FileType.File;
+        size = 0;
+        var at = 0;
+        while (at < head.Length)
+        {
+            if (!TryReadVarint(head, ref at, out var tag))
+            {
+                return Incomplete(complete);
+            }
+
+            var field = (int)(tag >> 3);
+            var wire = (int)(tag & 7);
+            if (field > SizeField)
+            {
+                return true;
+            }
+
+            if (field == NameField && wire == LengthWire)
+            {
+                if (!TryReadVarint(head, ref at, out var length))
+                {
+                    return Incomplete(complete);
+                }
+
+                if (length > (ulong)(head.Length - at))
+                {
+                    return Incomplete(complete);
+                }
+
+                at += (int)length;
+            }
+            else if (field is TypeField or SizeField && wire == VarintWire)
+            {
+                if (!TryReadVarint(head, ref at, out var value))
+                {
+                    return Incomplete(complete);
+                }
+
+                if (field == TypeField)
+                {
+                    type = (FileType)(int)value;
+                }
+                else
+                {
+                    size = value;
+                }
+            }
+            else
+            {
+                throw new FormatException($"unexpected field {field} with wire type {wire} at the start of an entry");
+            }
+        }
+
+        // The end of a whole entry settles everything; the end of a head may come before a type or size.
+        return complete;
+    }
+
+    private static bool Incomplete(bool complete) =>
+        complete ? throw new FormatException("the entry ends inside a field") : false;
+
+    private static bool TryReadVarint(ReadOnlySpan<byte> bytes, ref int at, out ulong value)
+    {
+        value = 0;
+        for (var shift = 0; shift < 64; shift += 7)
+        {
+            if (at >= bytes.Length)
+            {
+                return false;
+            }
+
+            var b = bytes[at++];
+            value |= (ulong)(b & 0x7F) << shift;
+            if (b < 0x80)
+            {
+                return true;
+            }
+        }
+
+        throw new FormatException("a varint longer than ten bytes");
+    }
+}
