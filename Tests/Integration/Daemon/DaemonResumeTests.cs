@@ -6,10 +6,16 @@ namespace Mesh.Integration.Daemon;
 /// <summary>A receiver killed with SIGKILL in the middle of a large initial sync finishes after a restart.</summary>
 public sealed class DaemonResumeTests(ITestOutputHelper output)
 {
-    // The issue asks for 1 GiB. At 1 GiB this test took 3.5 minutes on the shared two-core machine (load
-    // average 25), too much of the suite's 20-minute budget; 256 MiB exercises the same kill and resume
-    // (hundreds of chunks either side of the kill) in a quarter of the time.
-    private const long Size = 256L << 20;
+    // The size the issue asks for. The data is made in about a second (SampleTree.WriteRandom); the test
+    // took 2 min 21 s on the shared two-core machine at load average 35 (debug build: A's first scan
+    // of the GiB is most of the first minute), against about a minute for 256 MiB.
+    private const long Size = 1L << 30;
+
+    // What a restart may fetch beyond the bytes B had not received before the kill: the chunks that were
+    // requested but not yet written when it died (the engine keeps at most 16 MiB in flight per link),
+    // chunks received between the last status poll and the kill, TLS and framing overhead (about 0.2%)
+    // and the index exchange. Re-fetching verified chunks would cost hundreds of MiB, far above this.
+    private const long RefetchSlack = 48L << 20;
 
     [Fact]
     public async Task A_receiver_killed_mid_sync_resumes_without_partial_files_or_fetching_verified_chunks_again()
@@ -52,7 +58,7 @@ public sealed class DaemonResumeTests(ITestOutputHelper output)
         Assert.Empty(Directory.EnumerateFiles(pair.B.Folder, ".mesh.*.tmp", SearchOption.AllDirectories));
         var receivedAfterRestart = (await pair.B.StatusAsync()).Peer(pair.A.DeviceId)!.BytesIn;
         output.WriteLine($"B received {receivedAfterRestart} bytes after the restart; the folder was looked at {watch.Looks} times");
-        Assert.True(receivedAfterRestart < Size - (receivedBeforeKill / 2),
+        Assert.True(receivedAfterRestart < Size - receivedBeforeKill + RefetchSlack,
             $"after the restart B received {receivedAfterRestart} bytes; before the kill it already had {receivedBeforeKill} of {Size}" + pair.Logs());
         Assert.True(watch.Looks > 100, $"the folder was looked at only {watch.Looks} times");
         Assert.Empty(watch.Violations);
