@@ -13,7 +13,7 @@ public sealed class DaemonResumeTests(ITestOutputHelper output)
 
     // What a restart may fetch beyond the bytes B had not received before the kill: the chunks that were
     // requested but not yet written when it died (the engine keeps at most 16 MiB in flight per link),
-    // chunks received between the last status poll and the kill, TLS and framing overhead (about 0.2%)
+    // chunks received but not yet written, TLS and framing overhead (about 0.2%)
     // and the index exchange. Re-fetching verified chunks would cost hundreds of MiB, far above this.
     private const long RefetchSlack = 48L << 20;
 
