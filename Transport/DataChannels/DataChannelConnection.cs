@@ -189,7 +189,13 @@ public sealed class DataChannelConnection : IDisposable
 
             if (wait is null)
             {
-                var status = Association.TrySend(channel.Id, (uint)ppid, empty ? [0] : message.Span, unordered: !channel.Ordered);
+                SendStatus status;
+                using (DatagramBatch.Begin())
+                {
+                    // The packets this message lets out go to the socket together (segmentation offload).
+                    status = Association.TrySend(channel.Id, (uint)ppid, empty ? [0] : message.Span, unordered: !channel.Ordered);
+                }
+
                 if (status == SendStatus.Queued)
                 {
                     return;
