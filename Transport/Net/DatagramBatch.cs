@@ -15,11 +15,34 @@ public static class DatagramBatch
     [ThreadStatic]
     private static SegmentRun? t_run;
 
+    [ThreadStatic]
+    private static List<Action>? t_atEnd;
+
     /// <summary>Opens a batch on this thread (scopes nest; the outermost one sends). Dispose the scope on the same thread.</summary>
     public static Scope Begin()
     {
         t_depth++;
         return new Scope(true);
+    }
+
+    /// <summary>True if the calling thread has a batch open.</summary>
+    public static bool IsOpen => t_depth > 0;
+
+    /// <summary>
+    /// Runs <paramref name="action"/> on this thread when its outermost batch ends, before the batch is
+    /// sent (so what it sends joins the batch); at once if no batch is open. A protocol uses this to
+    /// answer a burst of input once instead of per datagram.
+    /// </summary>
+    public static void AtEnd(Action action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        if (t_depth == 0)
+        {
+            action();
+            return;
+        }
+
+        (t_atEnd ??= []).Add(action);
     }
 
     /// <summary>The calling thread's run of datagrams waiting to be sent, if a batch is open.</summary>
@@ -41,6 +64,22 @@ public static class DatagramBatch
             if (!_open || t_depth == 0)
             {
                 return;
+            }
+
+            if (t_depth == 1 && t_atEnd is { Count: > 0 } actions)
+            {
+                // Still open while they run, so what they send is batched; they may add more.
+                try
+                {
+                    for (var i = 0; i < actions.Count; i++)
+                    {
+                        actions[i]();
+                    }
+                }
+                finally
+                {
+                    actions.Clear();
+                }
             }
 
             if (--t_depth == 0)

@@ -15,6 +15,9 @@ internal sealed partial class SocketUdpEndpoint : IUdpEndpoint
 
     private const int PollMicroseconds = 200_000;
 
+    /// <summary>Receive calls whose replies are batched together before they are sent.</summary>
+    private const int MaxBurst = 32;
+
     /// <summary>
     /// Kernel buffer asked for in each direction. A full SCTP window (4 MiB) sent as one burst must fit in
     /// the receiver's socket buffer, or the burst is lost at the socket and congestion control halves
@@ -280,46 +283,53 @@ internal sealed partial class SocketUdpEndpoint : IUdpEndpoint
                     continue;
                 }
 
-                while (!token.IsCancellationRequested)
+                var drained = false;
+                while (!drained && !token.IsCancellationRequested)
                 {
-                    var received = UdpOffload.Receive(socket.SafeHandle, buffer, address, out var addressLength, out var segmentSize);
-                    if (received < 0)
+                    // One batch per up to MaxBurst datagrams already queued: replies to them (SACKs, or
+                    // the DATA a SACK lets out) go to the kernel together once they are all handled.
+                    using var batch = DatagramBatch.Begin();
+                    var handled = 0;
+                    while (handled < MaxBurst && !token.IsCancellationRequested)
                     {
-                        if (-received == UdpOffload.Interrupted)
+                        var received = UdpOffload.Receive(socket.SafeHandle, buffer, address, out var addressLength, out var segmentSize);
+                        if (received < 0)
+                        {
+                            if (-received == UdpOffload.Interrupted)
+                            {
+                                continue;
+                            }
+
+                            // Would block: drained. Anything else (an ICMP error for an earlier send) is
+                            // consumed by this call; poll again.
+                            drained = true;
+                            break;
+                        }
+
+                        handled++;
+                        if (received == 0 || addressLength > address.Length)
                         {
                             continue;
                         }
 
-                        // Would block: drained. Anything else (an ICMP error for an earlier send) is consumed
-                        // by this call; poll again.
-                        break;
-                    }
-
-                    if (received == 0 || addressLength > address.Length)
-                    {
-                        continue;
-                    }
-
-                    if (lastRemote is null || addressLength != lastAddressLength || !address[..addressLength].SequenceEqual(lastAddress.AsSpan(0, addressLength)))
-                    {
-                        var remote = UdpOffload.ReadAddress(address[..addressLength]);
-                        if (remote is null)
+                        if (lastRemote is null || addressLength != lastAddressLength || !address[..addressLength].SequenceEqual(lastAddress.AsSpan(0, addressLength)))
                         {
-                            continue;
+                            var remote = UdpOffload.ReadAddress(address[..addressLength]);
+                            if (remote is null)
+                            {
+                                continue;
+                            }
+
+                            address[..addressLength].CopyTo(lastAddress);
+                            lastAddressLength = addressLength;
+                            lastRemote = remote;
                         }
 
-                        address[..addressLength].CopyTo(lastAddress);
-                        lastAddressLength = addressLength;
-                        lastRemote = remote;
-                    }
+                        if (segmentSize < received)
+                        {
+                            Interlocked.Increment(ref coalescedReceives);
+                        }
 
-                    if (segmentSize < received)
-                    {
-                        Interlocked.Increment(ref coalescedReceives);
-                    }
-
-                    using (DatagramBatch.Begin())
-                    {
                         for (var offset = 0; offset < received; offset += segmentSize)
                         {
                             Deliver(handler, buffer.AsSpan(offset, Math.Min(segmentSize, received - offset)), lastRemote);

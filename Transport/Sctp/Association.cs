@@ -16,6 +16,9 @@ public sealed partial class Association : IDisposable
     private const int MaxGapBlocks = 64;
     private const int MaxDuplicates = 32;
 
+    /// <summary>Most DATA packets of one burst of input answered by one SACK.</summary>
+    private const int BurstSackInterval = 8;
+
     private readonly AssociationOptions _options;
     private readonly PacketSender _send;
     private readonly TimeProvider _time;
