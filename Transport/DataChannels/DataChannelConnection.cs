@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Mesh.Transport.Dtls;
 using Mesh.Transport.Net;
 using Mesh.Transport.Sctp;
@@ -236,6 +237,7 @@ public sealed class DataChannelConnection : IDisposable
         waiter?.TrySetResult();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void OnMessage(ushort streamId, uint ppid, ReadOnlySpan<byte> message)
     {
         switch ((DataChannelPpid)ppid)

@@ -1,7 +1,8 @@
+using System.Runtime.CompilerServices;
 using Mesh.Transport.Certificates;
 using Mesh.Transport.Net;
-using Org.BouncyCastle.Tls;
 using Org.BouncyCastle.Tls.Crypto.Impl.BC;
+using Org.BouncyCastle.Tls;
 
 namespace Mesh.Transport.Dtls;
 
@@ -120,6 +121,7 @@ public sealed class DtlsConnection : IDatagramPath
     }
 
     /// <summary>Encrypts one datagram as one record and sends it; dropped silently once closed or if too large.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Send(ReadOnlySpan<byte> datagram)
     {
         if (_closed || datagram.Length > _sendBuffer.Length)

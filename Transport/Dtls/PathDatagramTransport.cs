@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using Mesh.Transport.Net;
 using Org.BouncyCastle.Tls;
 
@@ -145,6 +146,7 @@ internal sealed class PathDatagramTransport : DatagramTransport
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void OnDatagram(ReadOnlySpan<byte> datagram)
     {
         // One datagram at a time on the fast path: its reader decrypts into one buffer. A second thread, or

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Mesh.Transport.Net;
 
 /// <summary>
@@ -19,6 +21,7 @@ internal sealed class SegmentRun
     /// Appends <paramref name="datagram"/> for <paramref name="endpoint"/> to send to the sockaddr
     /// <paramref name="address"/>; first sends what is held if the datagram cannot join it.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Append(SocketUdpEndpoint endpoint, ReadOnlySpan<byte> address, ReadOnlySpan<byte> datagram)
     {
         if (_count > 0 && !Joins(endpoint, address, datagram.Length))
@@ -46,6 +49,7 @@ internal sealed class SegmentRun
     }
 
     /// <summary>Sends what is held, as one segmented send or, for a single datagram, a plain one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Flush()
     {
         if (_count == 0)

@@ -1,6 +1,7 @@
 using System.Buffers;
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 
 namespace Mesh.Transport.Net;
@@ -59,6 +60,7 @@ internal sealed partial class SocketUdpEndpoint : IUdpEndpoint
     /// <summary>Receives that brought more than one datagram (the kernel coalesced a run), for tests and statistics.</summary>
     internal long CoalescedReceives => Interlocked.Read(ref coalescedReceives);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Send(ReadOnlySpan<byte> datagram, IPEndPoint remote)
     {
         ArgumentNullException.ThrowIfNull(remote);
@@ -117,6 +119,7 @@ internal sealed partial class SocketUdpEndpoint : IUdpEndpoint
     /// <paramref name="segmentSize"/> bytes but the last, to the sockaddr <paramref name="address"/>: one
     /// segmented send, or one send per datagram if the kernel refuses segmentation (then never again).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void SendRun(ReadOnlySpan<byte> address, ReadOnlySpan<byte> data, int segmentSize, int count)
     {
         if (stop.IsCancellationRequested)
@@ -266,6 +269,7 @@ internal sealed partial class SocketUdpEndpoint : IUdpEndpoint
     /// 64 KiB, split here at the segment size the kernel reports, and drained until it would block. What
     /// the handler sends in reply to one run is batched (<see cref="DatagramBatch"/>) and sent after it.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ReceiveCoalescedLoop(UdpDatagramHandler handler)
     {
         var buffer = new byte[ReceiveBufferSize];
@@ -346,6 +350,7 @@ internal sealed partial class SocketUdpEndpoint : IUdpEndpoint
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Deliver(UdpDatagramHandler handler, ReadOnlySpan<byte> datagram, IPEndPoint remote)
     {
         try

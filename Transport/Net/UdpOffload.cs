@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Mesh.Transport.Net;
@@ -108,6 +109,7 @@ internal static unsafe partial class UdpOffload
     /// Sends <paramref name="data"/> as datagrams of <paramref name="segmentSize"/> bytes (the last may be
     /// shorter) in one call; returns 0 or the errno.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int SendSegments(SafeHandle socket, ReadOnlySpan<byte> address, ReadOnlySpan<byte> data, int segmentSize)
     {
         var added = false;
@@ -150,6 +152,7 @@ internal static unsafe partial class UdpOffload
     /// the negated errno. <paramref name="segmentSize"/> is the run's segment size (the whole length if
     /// it was a single datagram); <paramref name="addressLength"/> the length of the sender's sockaddr.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int Receive(SafeHandle socket, Span<byte> buffer, Span<byte> address, out int addressLength, out int segmentSize)
     {
         addressLength = 0;

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using Mesh.Transport.Net;
 using Mesh.Transport.Sctp.Chunks;
 
@@ -61,6 +62,7 @@ public sealed partial class Association
 
     private int ReceiveWindow => Math.Max(_options.ReceiveWindow, _options.MaxReceiveMessageSize + 4 * _options.Mtu);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void OnData(DataChunk data)
     {
         if (State is not (AssociationState.Established or AssociationState.ShutdownPending or AssociationState.ShutdownSent))
@@ -125,6 +127,7 @@ public sealed partial class Association
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void MarkReceived(uint tsn)
     {
         if (tsn == _peerCumulativeTsn + 1)
@@ -153,6 +156,7 @@ public sealed partial class Association
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void DeliverOrdered(ushort streamId, InboundStream stream)
     {
         var list = stream.Ordered;
@@ -200,6 +204,7 @@ public sealed partial class Association
     }
 
     /// <summary>The number of fragments from <paramref name="start"/> forming a whole message (consecutive TSNs ending with E), or 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int CompleteRun(List<InboundChunk> list, int start)
     {
         var tsn = list[start].Tsn;
@@ -220,6 +225,7 @@ public sealed partial class Association
         return 0;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool Deliver(ushort streamId, List<InboundChunk> list, int start, int count)
     {
         var total = 0;
@@ -260,6 +266,7 @@ public sealed partial class Association
     /// encrypt and send and one for the peer to receive and decrypt, as costly as a DATA packet; one per
     /// two packets made a third of all records. Gaps, duplicates and a nearly full window are reported at once.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AfterData()
     {
         _packetsSinceSack++;
@@ -314,6 +321,7 @@ public sealed partial class Association
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int WriteSack(Span<byte> destination)
     {
         var gaps = 0;
