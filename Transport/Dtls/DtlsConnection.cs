@@ -1,8 +1,8 @@
 using System.Runtime.CompilerServices;
 using Mesh.Transport.Certificates;
 using Mesh.Transport.Net;
-using Org.BouncyCastle.Tls.Crypto.Impl.BC;
 using Org.BouncyCastle.Tls;
+using Org.BouncyCastle.Tls.Crypto.Impl.BC;
 
 namespace Mesh.Transport.Dtls;
 
