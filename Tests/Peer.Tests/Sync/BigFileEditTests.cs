@@ -59,8 +59,9 @@ public sealed class BigFileEditTests
     public async Task An_old_file_that_changes_during_the_copy_is_noticed_and_nothing_mixed_is_committed()
     {
         var hooks = new HookFileSystem();
+        var logs = new ListLoggerProvider();
         await using var a = TestDevice.Create("a");
-        await using var b = TestDevice.Create("b", fileSystem: hooks);
+        await using var b = TestDevice.Create("b", fileSystem: hooks, loggers: logs);
         await using var link = await SyncBigFileAsync(a, b);
 
         // When B opens its old copy to rebuild the new version, a local program writes to that copy
@@ -82,6 +83,8 @@ public sealed class BigFileEditTests
         var fromB = SHA256.HashData(File.ReadAllBytes(target));
 
         await Eventually.TrueAsync(() => TreeSnapshot.Same(a, b) && b.Status.State == FolderState.Idle && a.Status.State == FolderState.Idle, "both versions settled", 60);
+
+        Assert.True(logs.Contains("changed on disk while its unchanged chunks were copied"), "the change under the copy was not noticed");
 
         // Every file on B is one of the two versions whole (a copy of A's edit with B's changed bytes in
         // it would be neither), and neither version was lost.
