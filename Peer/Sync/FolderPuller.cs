@@ -750,11 +750,11 @@ internal sealed class FolderPuller
         {
             if (!BaseFileCopy.TryCopy(_folder, need.Entry.Name, local, destination, ranges))
             {
-                _logger.LogInformation("Folder {Folder}: {Name} changed on disk while its unchanged chunks were copied; they are copied and verified one by one", _folder.Id, need.Entry.Name);
+                _logger.LogInformation("Folder {Folder}: {Name} on disk no longer matches its index record around the copy of its unchanged chunks; they are copied and verified one by one", _folder.Id, need.Entry.Name);
                 return null;
             }
         }
-        catch (IOException ex) when (!IsDiskFull(ex))
+        catch (Exception ex) when ((ex is IOException io && !IsDiskFull(io)) || ex is UnauthorizedAccessException)
         {
             _logger.LogDebug("Folder {Folder}: could not copy from the old {Name}: {Reason}", _folder.Id, need.Entry.Name, ex.Message);
             return null;

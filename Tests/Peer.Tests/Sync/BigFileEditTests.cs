@@ -84,7 +84,7 @@ public sealed class BigFileEditTests
 
         await Eventually.TrueAsync(() => TreeSnapshot.Same(a, b) && b.Status.State == FolderState.Idle && a.Status.State == FolderState.Idle, "both versions settled", 60);
 
-        Assert.True(logs.Contains("changed on disk while its unchanged chunks were copied"), "the change under the copy was not noticed");
+        Assert.True(logs.Contains("no longer matches its index record around the copy"), "the change under the copy was not noticed");
 
         // Every file on B is one of the two versions whole (a copy of A's edit with B's changed bytes in
         // it would be neither), and neither version was lost.
