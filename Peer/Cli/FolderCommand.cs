@@ -60,7 +60,16 @@ internal sealed class FolderCommand : IMeshCommand
             return 1;
         }
 
-        ConfigWriter.Write(home.ConfigPath, config with { Folders = [.. config.Folders, new FolderConfig(id, full)] });
+        try
+        {
+            ConfigEditor.AddFolder(home.ConfigPath, new FolderConfig(id, full));
+        }
+        catch (ConfigException e)
+        {
+            await error.WriteLineAsync($"mesh folder add: {e.Message}").ConfigureAwait(false);
+            return 1;
+        }
+
         await output.WriteLineAsync($"added folder {id} at {full}").ConfigureAwait(false);
         return 0;
     }

@@ -3,8 +3,8 @@ using System.CommandLine;
 namespace Mesh.Peer.Cli;
 
 /// <summary>
-/// One <c>mesh</c> subcommand. Implementations are found by <see cref="MeshCommands"/>, so adding a
-/// command is adding one file under <c>Cli/</c>.
+/// One <c>mesh</c> subcommand. Adding a command is adding one file under <c>Cli/</c> and its name to
+/// <see cref="MeshCommands"/> (a test fails until it is listed there).
 /// </summary>
 internal interface IMeshCommand
 {

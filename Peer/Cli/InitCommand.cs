@@ -59,20 +59,19 @@ internal sealed class InitCommand : IMeshCommand
 
         if (home.IsInitialised)
         {
-            MeshConfig existing;
             try
             {
-                existing = ConfigReader.Read(home.ConfigPath);
+                // Read even when nothing changes: a broken config.toml is reported now, not at 'mesh run'.
+                ConfigReader.Read(home.ConfigPath);
+                if (name is not null || listen is not null)
+                {
+                    ConfigEditor.SetTopLevel(home.ConfigPath, name, listen);
+                }
             }
             catch (ConfigException e)
             {
                 await error.WriteLineAsync($"mesh init: {e.Message}").ConfigureAwait(false);
                 return 1;
-            }
-
-            if (name is not null || listen is not null)
-            {
-                ConfigWriter.Write(home.ConfigPath, existing with { Name = name ?? existing.Name, Listen = listen ?? existing.Listen });
             }
 
             await error.WriteLineAsync($"mesh init: {home.Directory} was already set up; kept its key and config.toml").ConfigureAwait(false);

@@ -55,7 +55,16 @@ internal sealed class PeerCommand : IMeshCommand
             }
         }
 
-        ConfigWriter.Write(home.ConfigPath, config with { Peers = [.. config.Peers, new PeerConfig(device, address, folders.Distinct(StringComparer.Ordinal).ToList())] });
+        try
+        {
+            ConfigEditor.AddPeer(home.ConfigPath, new PeerConfig(device, address, folders.Distinct(StringComparer.Ordinal).ToList()));
+        }
+        catch (ConfigException e)
+        {
+            await error.WriteLineAsync($"mesh peer add: {e.Message}").ConfigureAwait(false);
+            return 1;
+        }
+
         await output.WriteLineAsync($"added peer {device} at {address} sharing {string.Join(", ", folders)}").ConfigureAwait(false);
         return 0;
     }

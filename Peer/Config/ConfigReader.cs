@@ -241,7 +241,8 @@ internal static class ConfigReader
         return TcpAddress.TryParse(text, out var address, out var error) ? address : throw new ConfigException(file, LineOf(item), error);
     }
 
-    private static string KeyText(KeySyntax? key)
+    /// <summary>The dotted name of <paramref name="key"/> as TOML reads it (quotes removed).</summary>
+    internal static string KeyText(KeySyntax? key)
     {
         if (key is null)
         {

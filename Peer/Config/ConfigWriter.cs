@@ -16,31 +16,46 @@ internal static class ConfigWriter
         ArgumentNullException.ThrowIfNull(config);
         var text = new StringBuilder();
         text.Append("# Mesh device configuration. The daemon reads it when it starts; 'mesh folder add' and\n")
-            .Append("# 'mesh peer add' rewrite it (comments other than these are not kept).\n\n")
+            .Append("# 'mesh peer add' append to it and 'mesh init --name/--listen' edits those two lines in\n")
+            .Append("# place, so your own comments and layout are kept.\n\n")
             .Append("# The name announced to peers.\n")
             .Append(CultureInfo.InvariantCulture, $"name = {Quote(config.Name)}\n")
             .Append("# Where the daemon listens for peers (tcp://HOST:PORT; port 0 picks a free port).\n")
             .Append(CultureInfo.InvariantCulture, $"listen = {Quote(config.Listen.ToString())}\n");
         foreach (var folder in config.Folders)
         {
-            text.Append("\n[[folder]]\n")
-                .Append(CultureInfo.InvariantCulture, $"id = {Quote(folder.Id)}\n")
-                .Append(CultureInfo.InvariantCulture, $"path = {Quote(folder.Path)}\n");
+            text.Append('\n').Append(Table(folder));
         }
 
         foreach (var peer in config.Peers)
         {
-            text.Append("\n[[peer]]\n")
-                .Append(CultureInfo.InvariantCulture, $"device_id = {Quote(peer.DeviceId.ToString())}\n")
-                .Append(CultureInfo.InvariantCulture, $"address = {Quote(peer.Address.ToString())}\n")
-                .Append(CultureInfo.InvariantCulture, $"folders = [{string.Join(", ", peer.Folders.Select(Quote))}]\n");
+            text.Append('\n').Append(Table(peer));
         }
 
         return text.ToString();
     }
 
+    /// <summary>One <c>[[folder]]</c> table, ending with a newline.</summary>
+    public static string Table(FolderConfig folder)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        return string.Create(CultureInfo.InvariantCulture, $"[[folder]]\nid = {Quote(folder.Id)}\npath = {Quote(folder.Path)}\n");
+    }
+
+    /// <summary>One <c>[[peer]]</c> table, ending with a newline.</summary>
+    public static string Table(PeerConfig peer)
+    {
+        ArgumentNullException.ThrowIfNull(peer);
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"[[peer]]\ndevice_id = {Quote(peer.DeviceId.ToString())}\naddress = {Quote(peer.Address.ToString())}\nfolders = [{string.Join(", ", peer.Folders.Select(Quote))}]\n");
+    }
+
     /// <summary>Replaces the file at <paramref name="path"/> with <paramref name="config"/>, atomically and owner-only.</summary>
-    public static void Write(string path, MeshConfig config)
+    public static void Write(string path, MeshConfig config) => WriteText(path, Format(config));
+
+    /// <summary>Replaces the file at <paramref name="path"/> with <paramref name="text"/>, atomically and owner-only.</summary>
+    public static void WriteText(string path, string text)
     {
         var temp = path + ".tmp";
         var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
@@ -51,7 +66,7 @@ internal static class ConfigWriter
 
         using (var stream = new FileStream(temp, options))
         {
-            var bytes = Encoding.UTF8.GetBytes(Format(config));
+            var bytes = Encoding.UTF8.GetBytes(text);
             stream.Write(bytes);
             stream.Flush(flushToDisk: true);
         }
@@ -59,8 +74,9 @@ internal static class ConfigWriter
         File.Move(temp, path, overwrite: true);
     }
 
-    // A TOML basic string: quotes, backslashes and control characters escaped.
-    private static string Quote(string value)
+    // Quotes, backslashes and control characters are escaped.
+    /// <summary>A TOML basic string holding <paramref name="value"/>.</summary>
+    public static string Quote(string value)
     {
         var text = new StringBuilder(value.Length + 2).Append('"');
         foreach (var c in value)

@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using Mesh.Chunking;
 using Mesh.Peer.Identity;
 using Mesh.Proto;
 using Microsoft.Data.Sqlite;
@@ -338,6 +339,51 @@ internal sealed class IndexStore : IDisposable
 
             return result;
         }
+    }
+
+    /// <summary>
+    /// Places in local files of any folder where chunks with these hashes sit, at most
+    /// <paramref name="limitPerHash"/> per hash; hashes found nowhere are absent from the result. One
+    /// query per few hundred hashes instead of one per chunk: rebuilding a big file asked once for each
+    /// of its thousands of chunks, each time taking the lock that scans and the link also need.
+    /// </summary>
+    public Dictionary<ChunkHash, List<ChunkLocation>> FindLocalChunks(IReadOnlyCollection<ChunkHash> hashes, int limitPerHash = 4)
+    {
+        ArgumentNullException.ThrowIfNull(hashes);
+        const int PerQuery = 500; // well below SQLite's limit on parameters
+        var result = new Dictionary<ChunkHash, List<ChunkLocation>>();
+        foreach (var group in hashes.Distinct().Chunk(PerQuery))
+        {
+            // The lock is taken per group, so a long list does not hold others off for its whole length.
+            lock (_gate)
+            {
+                using var command = Command(
+                    "SELECT hash, folder, name, offset, length FROM local_chunks WHERE hash IN (" +
+                    string.Join(',', Enumerable.Range(0, group.Length).Select(i => "$h" + i.ToString(System.Globalization.CultureInfo.InvariantCulture))) + ")");
+                for (var i = 0; i < group.Length; i++)
+                {
+                    command.Parameters.AddWithValue("$h" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), group[i].ToArray());
+                }
+
+                using var reader = command.ExecuteReader();
+                while (reader.Read())
+                {
+                    var hash = new ChunkHash((byte[])reader.GetValue(0));
+                    if (!result.TryGetValue(hash, out var places))
+                    {
+                        places = [];
+                        result[hash] = places;
+                    }
+
+                    if (places.Count < limitPerHash)
+                    {
+                        places.Add(new ChunkLocation(reader.GetString(1), reader.GetString(2), reader.GetInt64(3), (int)reader.GetInt64(4)));
+                    }
+                }
+            }
+        }
+
+        return result;
     }
 
     /// <summary>Names of local, present files of a folder with this whole-file hash.</summary>

@@ -516,30 +516,40 @@ internal sealed class FolderPuller
         try
         {
             var existing = RandomAccess.GetLength(handle);
+            var copied = CopyFromBase(need, handle);
+            var wanted = new List<(ChunkRef Chunk, long Offset)>();
             var buffer = ArrayPool<byte>.Shared.Rent(ChunkerParameters.FromId(manifest.ChunkerId).MaxSize);
             try
             {
                 long offset = 0;
-                foreach (var chunk in manifest.Chunks)
+                for (var i = 0; i < manifest.Chunks.Count; i++)
                 {
+                    var chunk = manifest.Chunks[i];
                     var length = (int)chunk.Length;
                     var span = buffer.AsSpan(0, length);
-                    if (offset + length <= existing && ReadExactly(handle, span, offset) && LocalChunkReader.HashMatches(span, chunk.Hash.Span))
+                    if (!(copied is not null && copied[i]) &&
+                        !(offset + length <= existing && ReadExactly(handle, span, offset) && LocalChunkReader.HashMatches(span, chunk.Hash.Span)))
                     {
-                        offset += length;
-                        continue;
-                    }
-
-                    if (TryCopyLocal(chunk, span))
-                    {
-                        RandomAccess.Write(handle, span, offset);
-                    }
-                    else
-                    {
-                        missing.Add((chunk, offset));
+                        wanted.Add((chunk, offset));
                     }
 
                     offset += length;
+                }
+
+                // One lookup for all the chunks still wanted, not one query (and one wait for the
+                // store's lock) per chunk.
+                var places = wanted.Count == 0 ? [] : _engine.Store.FindLocalChunks(wanted.Select(w => new ChunkHash(w.Chunk.Hash.Span)).ToList());
+                foreach (var (chunk, chunkOffset) in wanted)
+                {
+                    var span = buffer.AsSpan(0, (int)chunk.Length);
+                    if (places.TryGetValue(new ChunkHash(chunk.Hash.Span), out var locations) && TryCopyLocal(locations, chunk, span))
+                    {
+                        RandomAccess.Write(handle, span, chunkOffset);
+                    }
+                    else
+                    {
+                        missing.Add((chunk, chunkOffset));
+                    }
                 }
             }
             finally
@@ -720,9 +730,48 @@ internal sealed class FolderPuller
         return true;
     }
 
-    private bool TryCopyLocal(ChunkRef chunk, Span<byte> destination)
+    // Copies the chunks that sit unchanged in the version of this file already on disk, in large ranges
+    // (BaseFileCopy); returns which chunks are in place, or null when none are. Chunks from other
+    // files, and all of them when the file changed under the copy, take the per-chunk path.
+    private bool[]? CopyFromBase(Need need, Microsoft.Win32.SafeHandles.SafeFileHandle destination)
     {
-        foreach (var location in _engine.Store.FindLocalChunk(chunk.Hash.Span))
+        if (need.Local is not { Entry: { Deleted: false, Type: FileType.File, Manifest: { } old } } local)
+        {
+            return null;
+        }
+
+        var ranges = BaseFileCopy.Plan(old, need.Entry.Manifest);
+        if (ranges.Count == 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            if (!BaseFileCopy.TryCopy(_folder, need.Entry.Name, local, destination, ranges))
+            {
+                _logger.LogInformation("Folder {Folder}: {Name} on disk no longer matches its index record around the copy of its unchanged chunks; they are copied and verified one by one", _folder.Id, need.Entry.Name);
+                return null;
+            }
+        }
+        catch (Exception ex) when ((ex is IOException io && !IsDiskFull(io)) || ex is UnauthorizedAccessException)
+        {
+            _logger.LogDebug("Folder {Folder}: could not copy from the old {Name}: {Reason}", _folder.Id, need.Entry.Name, ex.Message);
+            return null;
+        }
+
+        var copied = new bool[need.Entry.Manifest.Chunks.Count];
+        foreach (var range in ranges)
+        {
+            Array.Fill(copied, true, range.FirstChunk, range.ChunkCount);
+        }
+
+        return copied;
+    }
+
+    private bool TryCopyLocal(List<ChunkLocation> locations, ChunkRef chunk, Span<byte> destination)
+    {
+        foreach (var location in locations)
         {
             if (location.Length == destination.Length && _engine.TryGetFolder(location.Folder, out var folder) &&
                 LocalChunkReader.TryRead(folder, location.Name, location.Offset, destination, chunk.Hash.Span))

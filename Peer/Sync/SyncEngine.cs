@@ -258,6 +258,15 @@ internal sealed class SyncEngine : IAsyncDisposable
             {
                 try
                 {
+                    // A file that still matches its record (above all one the puller just renamed into
+                    // place) would be skipped by the scan anyway; checked here, when the queue is taken,
+                    // so a batch the puller was still committing when the event came is recorded by now.
+                    if (path is not null && !RescanFilter.IsNeeded(runtime.Folder, Store, path))
+                    {
+                        continue;
+                    }
+
+                    _logger.LogDebug("Rescanning {Folder}/{Path}", runtime.Folder.Id, path ?? "(all)");
                     await ScanAsync(runtime.Folder.Id, ScopeFor(runtime.Folder.Id, path), null, ct).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (ct.IsCancellationRequested)

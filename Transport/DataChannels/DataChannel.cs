@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using Mesh.Transport.Sctp;
 
@@ -121,6 +122,7 @@ public sealed class DataChannel
         Opened?.Invoke(this);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void Deliver(ReadOnlySpan<byte> message, bool isText)
     {
         if (State == DataChannelState.Connecting)

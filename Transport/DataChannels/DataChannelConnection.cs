@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Mesh.Transport.Dtls;
 using Mesh.Transport.Net;
 using Mesh.Transport.Sctp;
@@ -189,7 +190,13 @@ public sealed class DataChannelConnection : IDisposable
 
             if (wait is null)
             {
-                var status = Association.TrySend(channel.Id, (uint)ppid, empty ? [0] : message.Span, unordered: !channel.Ordered);
+                SendStatus status;
+                using (DatagramBatch.Begin())
+                {
+                    // The packets this message lets out go to the socket together (segmentation offload).
+                    status = Association.TrySend(channel.Id, (uint)ppid, empty ? [0] : message.Span, unordered: !channel.Ordered);
+                }
+
                 if (status == SendStatus.Queued)
                 {
                     return;
@@ -230,6 +237,7 @@ public sealed class DataChannelConnection : IDisposable
         waiter?.TrySetResult();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void OnMessage(ushort streamId, uint ppid, ReadOnlySpan<byte> message)
     {
         switch ((DataChannelPpid)ppid)

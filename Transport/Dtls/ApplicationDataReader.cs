@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using Mesh.Transport.Net;
 
@@ -43,6 +44,7 @@ internal sealed class ApplicationDataReader : IDisposable
     /// the plaintext to <paramref name="handler"/> (unless it is forged or a replay) and returns true;
     /// otherwise returns false and the datagram is BouncyCastle's. Called by one thread at a time.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryRead(ReadOnlySpan<byte> datagram, DatagramHandler handler)
     {
         if (datagram.Length < HeaderLength + ExplicitNonceLength + TagLength || datagram[0] != ApplicationData

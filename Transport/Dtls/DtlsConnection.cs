@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Mesh.Transport.Certificates;
 using Mesh.Transport.Net;
 using Org.BouncyCastle.Tls;
@@ -23,10 +24,11 @@ public sealed class DtlsConnection : IDatagramPath
     private readonly object _sendGate = new();
     private readonly byte[] _sendBuffer;
     private readonly ApplicationDataReader? _reader;
+    private readonly ApplicationDataWriter? _writer;
     private Thread? _receiver;
     private volatile bool _closed;
 
-    private DtlsConnection(PathDatagramTransport transport, DtlsTransport dtls, DtlsRole role, CertificateFingerprint peer, ApplicationDataReader? reader)
+    private DtlsConnection(PathDatagramTransport transport, DtlsTransport dtls, DtlsRole role, CertificateFingerprint peer, ApplicationDataReader? reader, AesGcmRecordCipher? encryptor)
     {
         _transport = transport;
         _dtls = dtls;
@@ -34,6 +36,13 @@ public sealed class DtlsConnection : IDatagramPath
         Role = role;
         PeerFingerprint = peer;
         _sendBuffer = new byte[Math.Max(dtls.GetSendLimit(), 1)];
+        if (encryptor is { Key: { } key, Salt: { } salt })
+        {
+            // By now this side's Finished went out in the new epoch, so the salt is known and the
+            // transport knows the last sequence number BouncyCastle used.
+            var limit = _sendBuffer.Length;
+            _writer = transport.EnableWriter(next => new ApplicationDataWriter(key, salt, PathDatagramTransport.WriterEpoch, next, limit));
+        }
     }
 
     /// <summary>Raised once when the connection ends: the peer closed it, a fatal alert, or <see cref="Dispose"/>; the argument is the reason, if any.</summary>
@@ -47,6 +56,9 @@ public sealed class DtlsConnection : IDatagramPath
 
     /// <summary>The largest plaintext one record carries without exceeding the path's datagram size.</summary>
     public int MaxDatagramSize => _sendBuffer.Length;
+
+    /// <summary>Records sealed by <see cref="ApplicationDataWriter"/> rather than BouncyCastle, for tests and statistics.</summary>
+    internal long RecordsSealedHere => _writer?.RecordsWritten ?? 0;
 
     /// <summary>True once closed from either side.</summary>
     public bool IsClosed => _closed;
@@ -97,7 +109,7 @@ public sealed class DtlsConnection : IDatagramPath
             try
             {
                 var dtls = await completion.Task.ConfigureAwait(false);
-                return new DtlsConnection(transport, dtls, role, check.Actual ?? expectedPeer, CreateReader(crypto, dtls));
+                return new DtlsConnection(transport, dtls, role, check.Actual ?? expectedPeer, CreateReader(crypto, dtls), crypto.Encryptor);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -109,10 +121,31 @@ public sealed class DtlsConnection : IDatagramPath
     }
 
     /// <summary>Encrypts one datagram as one record and sends it; dropped silently once closed or if too large.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Send(ReadOnlySpan<byte> datagram)
     {
         if (_closed || datagram.Length > _sendBuffer.Length)
         {
+            return;
+        }
+
+        if (_writer is not null)
+        {
+            bool written;
+            try
+            {
+                written = _writer.Write(datagram, _transport.Path);
+            }
+            catch (ObjectDisposedException)
+            {
+                return; // closed by another thread meanwhile
+            }
+
+            if (!written)
+            {
+                Close(new DtlsException("DTLS write sequence numbers are exhausted."));
+            }
+
             return;
         }
 
@@ -192,6 +225,7 @@ public sealed class DtlsConnection : IDatagramPath
         }
 
         _transport.DisableFastPath()?.Dispose();
+        _writer?.Dispose();
         _transport.Close();
         Closed?.Invoke(reason);
     }

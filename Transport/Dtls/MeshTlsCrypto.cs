@@ -13,11 +13,16 @@ internal sealed class MeshTlsCrypto(Org.BouncyCastle.Security.SecureRandom rando
     /// <summary>The decrypting half of the last AES-GCM cipher created: the peer's records in the current epoch.</summary>
     public AesGcmRecordCipher? Decryptor { get; private set; }
 
+    /// <summary>The encrypting half of the last AES-GCM cipher created: this side's records in the current epoch.</summary>
+    public AesGcmRecordCipher? Encryptor { get; private set; }
+
     protected override TlsAeadCipher CreateCipher_Aes_Gcm(TlsCryptoParameters cryptoParams, int cipherKeySize, int macSize)
     {
         var decryptor = new AesGcmRecordCipher(false);
-        var cipher = new TlsAeadCipher(cryptoParams, new AesGcmRecordCipher(true), decryptor, cipherKeySize, macSize, TlsAeadCipher.AEAD_GCM);
+        var encryptor = new AesGcmRecordCipher(true);
+        var cipher = new TlsAeadCipher(cryptoParams, encryptor, decryptor, cipherKeySize, macSize, TlsAeadCipher.AEAD_GCM);
         Decryptor = decryptor;
+        Encryptor = encryptor;
         return cipher;
     }
 }

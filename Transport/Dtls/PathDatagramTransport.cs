@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using Mesh.Transport.Net;
 using Org.BouncyCastle.Tls;
 
@@ -17,8 +18,11 @@ internal sealed class PathDatagramTransport : DatagramTransport
     private readonly Queue<(byte[] Buffer, int Length)> _queue = new();
     private readonly object _gate = new();
     private bool _closed;
+    private readonly Lock _sendGate = new();
     private volatile FastPath? _fastPath;
     private int _fastPathBusy;
+    private long _highestSentSequence = -1;
+    private ApplicationDataWriter? _writer;
 
     public PathDatagramTransport(IDatagramPath path, int receiveLimit, int queueLimit)
     {
@@ -82,9 +86,44 @@ internal sealed class PathDatagramTransport : DatagramTransport
 
     public void Send(ReadOnlySpan<byte> buffer)
     {
-        if (!_closed)
+        if (_closed)
         {
-            _path.Send(buffer);
+            return;
+        }
+
+        ApplicationDataWriter? writer;
+        lock (_sendGate)
+        {
+            writer = _writer;
+            if (writer is null)
+            {
+                // Until a writer takes over the epoch, remember how far BouncyCastle's sequence got.
+                _highestSentSequence = Math.Max(_highestSentSequence, ApplicationDataWriter.HighestSequence(buffer, WriterEpoch));
+                _path.Send(buffer);
+                return;
+            }
+        }
+
+        writer.Reseal(buffer, _path);
+    }
+
+    /// <summary>The epoch the handshake establishes, the one an <see cref="ApplicationDataWriter"/> seals.</summary>
+    public const ushort WriterEpoch = 1;
+
+    /// <summary>The path beneath, for records sealed outside BouncyCastle.</summary>
+    public IDatagramPath Path => _path;
+
+    /// <summary>
+    /// Hands this side's records of <see cref="WriterEpoch"/> to the writer <paramref name="create"/> makes,
+    /// given the first sequence number BouncyCastle has not used; from now on BouncyCastle's own records
+    /// of that epoch are re-sealed by it.
+    /// </summary>
+    public ApplicationDataWriter EnableWriter(Func<ulong, ApplicationDataWriter> create)
+    {
+        lock (_sendGate)
+        {
+            _writer = create((ulong)(_highestSentSequence + 1));
+            return _writer;
         }
     }
 
@@ -107,6 +146,7 @@ internal sealed class PathDatagramTransport : DatagramTransport
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void OnDatagram(ReadOnlySpan<byte> datagram)
     {
         // One datagram at a time on the fast path: its reader decrypts into one buffer. A second thread, or

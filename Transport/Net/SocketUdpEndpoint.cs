@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 
 namespace Mesh.Transport.Net;
@@ -15,6 +16,9 @@ internal sealed partial class SocketUdpEndpoint : IUdpEndpoint
 
     private const int PollMicroseconds = 200_000;
 
+    /// <summary>Receive calls whose replies are batched together before they are sent.</summary>
+    private const int MaxBurst = 32;
+
     /// <summary>
     /// Kernel buffer asked for in each direction. A full SCTP window (4 MiB) sent as one burst must fit in
     /// the receiver's socket buffer, or the burst is lost at the socket and congestion control halves
@@ -26,9 +30,15 @@ internal sealed partial class SocketUdpEndpoint : IUdpEndpoint
     private readonly ILogger logger;
     private readonly CancellationTokenSource stop = new();
     private readonly Lock sendLock = new();
+    private readonly byte[] lastSendNative = new byte[UdpOffload.AddressCapacity];
+    private readonly bool coalescedReceive;
     private IPEndPoint? lastSendRemote;
     private SocketAddress? lastSendAddress;
+    private int lastSendNativeLength;
+    private volatile bool segmentedSend;
     private int started;
+    private long segmentedSends;
+    private long coalescedReceives;
 
     public SocketUdpEndpoint(Socket socket, ILogger logger)
     {
@@ -37,11 +47,20 @@ internal sealed partial class SocketUdpEndpoint : IUdpEndpoint
         socket.Blocking = false;
         LocalEndPoint = Normalise((IPEndPoint)socket.LocalEndPoint!);
         KernelBuffers.Enlarge(socket, KernelBufferSize);
+        segmentedSend = UdpOffload.Supported;
+        coalescedReceive = UdpOffload.TryEnableReceiveCoalescing(socket);
         LogBuffers(logger, LocalEndPoint, socket.ReceiveBufferSize, socket.SendBufferSize);
     }
 
     public IPEndPoint LocalEndPoint { get; }
 
+    /// <summary>Sends that carried more than one datagram (segmentation offload), for tests and statistics.</summary>
+    internal long SegmentedSends => Interlocked.Read(ref segmentedSends);
+
+    /// <summary>Receives that brought more than one datagram (the kernel coalesced a run), for tests and statistics.</summary>
+    internal long CoalescedReceives => Interlocked.Read(ref coalescedReceives);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Send(ReadOnlySpan<byte> datagram, IPEndPoint remote)
     {
         ArgumentNullException.ThrowIfNull(remote);
@@ -52,6 +71,8 @@ internal sealed partial class SocketUdpEndpoint : IUdpEndpoint
 
         try
         {
+            Span<byte> native = stackalloc byte[UdpOffload.AddressCapacity];
+            var nativeLength = 0;
             lock (sendLock)
             {
                 // Serialising an IPEndPoint allocates; peers are few, so the last one is cached.
@@ -66,16 +87,70 @@ internal sealed partial class SocketUdpEndpoint : IUdpEndpoint
                     }
 
                     lastSendAddress = target.Serialize();
+                    lastSendNativeLength = UdpOffload.Supported ? UdpOffload.WriteAddress(target, socket.AddressFamily, lastSendNative) : 0;
                     lastSendRemote = remote;
                 }
 
-                socket.SendTo(datagram, SocketFlags.None, lastSendAddress!);
+                if (!segmentedSend || datagram.Length > UdpOffload.MaxBytes || DatagramBatch.Current is null)
+                {
+                    socket.SendTo(datagram, SocketFlags.None, lastSendAddress!);
+                    return;
+                }
+
+                nativeLength = lastSendNativeLength;
+                lastSendNative.AsSpan(0, nativeLength).CopyTo(native);
             }
+
+            // Outside the lock: appending may send the batch held so far, which takes the lock again.
+            DatagramBatch.Current?.Append(this, native[..nativeLength], datagram);
         }
         catch (SocketException)
         {
             // Best effort: a full buffer, an unreachable network or an ICMP error reported late all mean
             // "this datagram was lost", which the protocols above already handle.
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    /// <summary>
+    /// Sends a run of <paramref name="count"/> datagrams laid end to end in <paramref name="data"/>, each of
+    /// <paramref name="segmentSize"/> bytes but the last, to the sockaddr <paramref name="address"/>: one
+    /// segmented send, or one send per datagram if the kernel refuses segmentation (then never again).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal void SendRun(ReadOnlySpan<byte> address, ReadOnlySpan<byte> data, int segmentSize, int count)
+    {
+        if (stop.IsCancellationRequested)
+        {
+            return;
+        }
+
+        try
+        {
+            if (segmentedSend)
+            {
+                var error = UdpOffload.SendSegments(socket.SafeHandle, address, data, segmentSize);
+                if (error == 0 && count > 1)
+                {
+                    Interlocked.Increment(ref segmentedSends);
+                }
+
+                if (error is 0 or UdpOffload.WouldBlock or UdpOffload.NoBuffers or UdpOffload.ConnectionRefused)
+                {
+                    return; // sent, or lost as any datagram may be
+                }
+
+                segmentedSend = false;
+                LogSegmentationRefused(logger, LocalEndPoint, count, segmentSize, error);
+            }
+
+            var remote = UdpOffload.ReadAddress(address);
+            for (var offset = 0; remote is not null && offset < data.Length; offset += segmentSize)
+            {
+                Send(data.Slice(offset, Math.Min(segmentSize, data.Length - offset)), remote);
+            }
         }
         catch (ObjectDisposedException)
         {
@@ -93,7 +168,17 @@ internal sealed partial class SocketUdpEndpoint : IUdpEndpoint
         // A thread of its own rather than an async loop: each awaited receive that finds the queue empty
         // costs an epoll wake-up plus a hand-over to a pool thread, and at tens of thousands of datagrams a
         // second those context switches were the largest kernel item in the profile.
-        new Thread(() => ReceiveLoop(handler)) { IsBackground = true, Name = "udp-receive " + LocalEndPoint }.Start();
+        new Thread(() =>
+        {
+            if (coalescedReceive)
+            {
+                ReceiveCoalescedLoop(handler);
+            }
+            else
+            {
+                ReceiveLoop(handler);
+            }
+        }) { IsBackground = true, Name = "udp-receive " + LocalEndPoint }.Start();
     }
 
     public void Dispose()
@@ -179,11 +264,115 @@ internal sealed partial class SocketUdpEndpoint : IUdpEndpoint
         }
     }
 
+    /// <summary>
+    /// The receive loop where the kernel coalesces runs of datagrams (UDP_GRO): one system call brings up to
+    /// 64 KiB, split here at the segment size the kernel reports, and drained until it would block. What
+    /// the handler sends in reply to one run is batched (<see cref="DatagramBatch"/>) and sent after it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ReceiveCoalescedLoop(UdpDatagramHandler handler)
+    {
+        var buffer = new byte[ReceiveBufferSize];
+        Span<byte> address = stackalloc byte[UdpOffload.AddressCapacity];
+        var lastAddress = new byte[UdpOffload.AddressCapacity];
+        var lastAddressLength = -1;
+        IPEndPoint? lastRemote = null;
+        var token = stop.Token;
+        try
+        {
+            while (!token.IsCancellationRequested)
+            {
+                if (!socket.Poll(PollMicroseconds, SelectMode.SelectRead))
+                {
+                    continue;
+                }
+
+                var drained = false;
+                while (!drained && !token.IsCancellationRequested)
+                {
+                    // One batch per up to MaxBurst datagrams already queued: replies to them (SACKs, or
+                    // the DATA a SACK lets out) go to the kernel together once they are all handled.
+                    using var batch = DatagramBatch.Begin();
+                    var handled = 0;
+                    while (handled < MaxBurst && !token.IsCancellationRequested)
+                    {
+                        var received = UdpOffload.Receive(socket.SafeHandle, buffer, address, out var addressLength, out var segmentSize);
+                        if (received < 0)
+                        {
+                            if (-received == UdpOffload.Interrupted)
+                            {
+                                continue;
+                            }
+
+                            // Would block: drained. Anything else (an ICMP error for an earlier send) is
+                            // consumed by this call; poll again.
+                            drained = true;
+                            break;
+                        }
+
+                        handled++;
+                        if (received == 0 || addressLength > address.Length)
+                        {
+                            continue;
+                        }
+
+                        if (lastRemote is null || addressLength != lastAddressLength || !address[..addressLength].SequenceEqual(lastAddress.AsSpan(0, addressLength)))
+                        {
+                            var remote = UdpOffload.ReadAddress(address[..addressLength]);
+                            if (remote is null)
+                            {
+                                continue;
+                            }
+
+                            address[..addressLength].CopyTo(lastAddress);
+                            lastAddressLength = addressLength;
+                            lastRemote = remote;
+                        }
+
+                        if (segmentSize < received)
+                        {
+                            Interlocked.Increment(ref coalescedReceives);
+                        }
+
+                        for (var offset = 0; offset < received; offset += segmentSize)
+                        {
+                            Deliver(handler, buffer.AsSpan(offset, Math.Min(segmentSize, received - offset)), lastRemote);
+                        }
+                    }
+                }
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+        catch (SocketException exception) when (token.IsCancellationRequested || exception.SocketErrorCode == SocketError.OperationAborted)
+        {
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Deliver(UdpDatagramHandler handler, ReadOnlySpan<byte> datagram, IPEndPoint remote)
+    {
+        try
+        {
+            handler(datagram, remote);
+        }
+#pragma warning disable CA1031 // The loop must outlive a faulty handler; the fault is logged, not lost.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            LogHandlerFailed(logger, exception, LocalEndPoint);
+        }
+    }
+
     private static IPEndPoint Normalise(IPEndPoint endPoint) =>
         endPoint.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(endPoint.Address.MapToIPv4(), endPoint.Port) : endPoint;
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Debug, Message = "UDP endpoint {LocalEndPoint}: kernel receive buffer {Receive} bytes, send buffer {Send} bytes")]
     private static partial void LogBuffers(ILogger logger, IPEndPoint localEndPoint, int receive, int send);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Debug, Message = "UDP endpoint {LocalEndPoint}: the kernel refused a segmented send of {Count} datagrams of {SegmentSize} bytes (errno {Error}); sending one at a time from now on")]
+    private static partial void LogSegmentationRefused(ILogger logger, IPEndPoint localEndPoint, int count, int segmentSize, int error);
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "The datagram handler of UDP endpoint {LocalEndPoint} failed")]
     private static partial void LogHandlerFailed(ILogger logger, Exception exception, IPEndPoint localEndPoint);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Mesh.Transport.Sctp.Chunks;
 
 namespace Mesh.Transport.Sctp;
@@ -73,6 +74,7 @@ public sealed partial class Association
     /// It may be queued before the association is established. An empty message cannot be carried by
     /// SCTP (data channels encode it with a one-byte payload and their own PPID).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public SendStatus TrySend(ushort streamId, uint ppid, ReadOnlySpan<byte> message, bool unordered = false)
     {
         if (message.IsEmpty)
@@ -157,6 +159,7 @@ public sealed partial class Association
     }
 
     /// <summary>Sends what the windows allow: a pending SACK, marked retransmissions, then new data, bundled into as few packets as fit.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Flush()
     {
         if (State is not (AssociationState.Established or AssociationState.ShutdownPending or AssociationState.ShutdownReceived or AssociationState.ShutdownSent))
@@ -276,6 +279,7 @@ public sealed partial class Association
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void OnSack(SackChunk sack)
     {
         if (State is not (AssociationState.Established or AssociationState.ShutdownPending or AssociationState.ShutdownReceived or AssociationState.ShutdownSent))
@@ -374,6 +378,7 @@ public sealed partial class Association
     }
 
     /// <summary>Miss indications with the HTNA rule (RFC 9260 section 7.2.4): three of them trigger a fast retransmit.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void CountMisses(uint highestNewlyAcked)
     {
         for (var i = 0; i < _inflight.Count; i++)

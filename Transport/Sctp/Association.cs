@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Mesh.Transport.Sctp.Chunks;
 using Mesh.Transport.Sctp.ErrorCauses;
 
@@ -15,6 +16,9 @@ public sealed partial class Association : IDisposable
     private const int TrackedTsns = 1 << 15;
     private const int MaxGapBlocks = 64;
     private const int MaxDuplicates = 32;
+
+    /// <summary>Most DATA packets of one burst of input answered by one SACK.</summary>
+    private const int BurstSackInterval = 8;
 
     private readonly AssociationOptions _options;
     private readonly PacketSender _send;
@@ -125,6 +129,10 @@ public sealed partial class Association : IDisposable
     }
 
     /// <summary>Processes one packet from the lower layer. Malformed packets are dropped; malformed chunks in an authenticated packet abort the association.</summary>
+    // The per-packet path (here, the DTLS record reader and writer, the UDP endpoint) is compiled fully
+    // optimised on first use: under tiered compilation it ran unoptimised, then instrumented, for the
+    // first seconds of every transfer while the JIT competed for the CPU (docs/webrtc.md).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void OnPacket(ReadOnlySpan<byte> packet)
     {
         lock (_gate)
@@ -226,6 +234,7 @@ public sealed partial class Association : IDisposable
         RaiseEvents();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void HandlePacket(ReadOnlySpan<byte> packet)
     {
         if (State == AssociationState.Terminated)
@@ -298,6 +307,7 @@ public sealed partial class Association : IDisposable
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool HandleChunk(ChunkHeader header, ReadOnlySpan<byte> chunk, SctpCommonHeader packetHeader)
     {
         switch (header.Type)
@@ -471,6 +481,7 @@ public sealed partial class Association : IDisposable
     }
 
     /// <summary>Seals the packet in <see cref="_packet"/> (chunks already written after the header) and sends it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void SendPacketBuffer(int length, uint tag)
     {
         new SctpCommonHeader(_options.LocalPort, _options.RemotePort, tag).WriteTo(_packet);
@@ -493,6 +504,7 @@ public sealed partial class Association : IDisposable
         return false;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RaiseEvents()
     {
         DeliverMessages();
@@ -544,6 +556,7 @@ public sealed partial class Association : IDisposable
     /// Hands completed messages to <see cref="MessageReceived"/>. One thread at a time, in the order they
     /// were completed, so a timer thread and the receiving thread never deliver concurrently.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void DeliverMessages()
     {
         lock (_deliveryGate)

@@ -16,6 +16,9 @@ public static class Crc32c
     public static uint Compute(ReadOnlySpan<byte> data) => ~Update(uint.MaxValue, data);
 
     /// <summary>Continues a CRC over more data; the state starts at all ones and is complemented at the end.</summary>
+    // Every packet goes through this loop twice (sent and received); left to tiered compilation it runs
+    // unoptimised and then instrumented for thousands of packets first (seen in perf profiles).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static uint Update(uint crc, ReadOnlySpan<byte> data)
     {
         if (Sse42.X64.IsSupported)

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using Mesh.Transport.Sctp.Chunks;
 
 namespace Mesh.Transport.Sctp;
@@ -20,6 +21,7 @@ internal sealed class InboundChunk
 
     public bool Ending { get; private set; }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Fill(in DataChunk data)
     {
         Buffer = ArrayPool<byte>.Shared.Rent(data.UserData.Length);

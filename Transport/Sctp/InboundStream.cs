@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Mesh.Transport.Sctp;
 
 /// <summary>Fragments of one incoming stream waiting to form whole messages, ordered and unordered apart, each sorted by TSN.</summary>
@@ -10,6 +12,7 @@ internal sealed class InboundStream
     /// <summary>The SSN of the next ordered message to deliver.</summary>
     public ushort NextSsn { get; set; }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Insert(List<InboundChunk> list, InboundChunk chunk)
     {
         var i = list.Count;

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace Mesh.Transport.Sctp;
 
@@ -39,6 +40,7 @@ internal sealed class OutboundChunk
 
     public ReadOnlySpan<byte> Data => Buffer.AsSpan(0, Length);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Fill(ushort stream, ushort ssn, uint ppid, byte flags, ReadOnlySpan<byte> data)
     {
         Buffer = ArrayPool<byte>.Shared.Rent(data.Length);

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace Mesh.Transport.Sctp;
 
@@ -12,6 +13,7 @@ public readonly record struct SctpCommonHeader(ushort SourcePort, ushort Destina
     /// Parses the header of <paramref name="packet"/> and verifies the packet's CRC32c; false if the packet
     /// is too short, not a whole number of 4-byte words after the header, or the checksum is wrong.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryParse(ReadOnlySpan<byte> packet, out SctpCommonHeader header)
     {
         header = default;
@@ -46,6 +48,7 @@ public readonly record struct SctpCommonHeader(ushort SourcePort, ushort Destina
     }
 
     /// <summary>Computes the CRC32c of a complete packet (with its checksum field zeroed) and stores it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Seal(Span<byte> packet)
     {
         BinaryPrimitives.WriteUInt32LittleEndian(packet[8..], 0);

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Mesh.Transport.Sctp;
 
 /// <summary>
@@ -38,12 +40,14 @@ internal sealed class SctpTimer : IDisposable
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Start(TimeSpan due)
     {
         _deadline = _time.GetUtcNow().UtcTicks + due.Ticks;
         _timer.Change(due, Timeout.InfiniteTimeSpan);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Stop()
     {
         if (IsRunning)

@@ -138,6 +138,32 @@ public sealed class IndexStoreTests : IDisposable
     }
 
     [Fact]
+    public void Chunks_of_many_hashes_are_found_in_one_call_and_unknown_hashes_are_left_out()
+    {
+        using var store = Open();
+        store.EnsureFolder("f", 1);
+        var content = new byte[48 * 1024 * 1024];
+        new Random(4).NextBytes(content);
+        var entry = Entry("data.bin");
+        entry.Manifest = Mesh.Chunking.ManifestBuilder.Build(content, Mesh.Chunking.ChunkerParameters.Default);
+        store.CommitLocal("f", [(entry, 0UL)]);
+        var hashes = entry.Manifest.Chunks.Select(c => new Mesh.Chunking.ChunkHash(c.Hash.Span)).ToList();
+        Assert.True(hashes.Count > 500, "more hashes than one query takes");
+        var unknown = Mesh.Chunking.ChunkHash.Compute([1, 2, 3]);
+
+        var found = store.FindLocalChunks([.. hashes, unknown]);
+
+        Assert.Equal(hashes.Count, found.Count);
+        Assert.False(found.ContainsKey(unknown));
+        long offset = 0;
+        for (var i = 0; i < hashes.Count; i++)
+        {
+            Assert.Equal(new ChunkLocation("f", "data.bin", offset, (int)entry.Manifest.Chunks[i].Length), Assert.Single(found[hashes[i]]));
+            offset += entry.Manifest.Chunks[i].Length;
+        }
+    }
+
+    [Fact]
     public void Tombstones_older_than_the_cutoff_are_forgotten()
     {
         using var store = Open();

@@ -192,3 +192,64 @@ public sealed class DtlsConnectionTests
         server.Dispose();
     }
 }
+
+public sealed class DtlsRecordWriterTests
+{
+    [Fact]
+    public async Task ApplicationDataIsSealedOutsideBouncyCastleAndItsOwnRecordsNeverReuseASequenceNumber()
+    {
+        var pipe = new DatagramPipe();
+        var fromClient = new ConcurrentQueue<byte[]>();
+        pipe.Tap = (end, data) =>
+        {
+            if (end == pipe.A)
+            {
+                fromClient.Enqueue(data);
+            }
+
+            return data;
+        };
+        var (client, server) = await DtlsConnectionTests.ConnectAsync(pipe);
+        var closed = new TaskCompletionSource<Exception?>();
+        server.Closed += e => closed.TrySetResult(e);
+        var atServer = new BlockingCollection<byte[]>();
+        server.Start(d => atServer.Add(d.ToArray()));
+        client.Start(_ => { });
+        for (var i = 0; i < 5; i++)
+        {
+            client.Send([(byte)i, 1, 2, 3]);
+            Assert.True(atServer.TryTake(out var got, TimeSpan.FromSeconds(10)));
+            Assert.Equal([(byte)i, 1, 2, 3], got);
+        }
+
+        Assert.Equal(5, client.RecordsSealedHere);
+
+        // close_notify comes from BouncyCastle, whose own counter is behind: it must go out re-sealed
+        // under a fresh sequence number, and still open at the peer.
+        client.Dispose();
+        var finished = await Task.WhenAny(closed.Task, Task.Delay(TimeSpan.FromSeconds(10), TimeProvider.System));
+        Assert.Same(closed.Task, finished);
+        server.Dispose();
+        var sequences = fromClient.SelectMany(EpochOneSequences).ToList();
+        Assert.True(sequences.Count >= 7, $"{sequences.Count} records of epoch 1"); // Finished, 5 data, close_notify
+        Assert.Equal(sequences.Count, sequences.Distinct().Count());
+    }
+
+    private static IEnumerable<ulong> EpochOneSequences(byte[] datagram)
+    {
+        var sequences = new List<ulong>();
+        var offset = 0;
+        while (offset + 13 <= datagram.Length)
+        {
+            var span = datagram.AsSpan(offset);
+            if (System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(span[3..]) == 1)
+            {
+                sequences.Add(System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(span[3..]) & 0xFFFF_FFFF_FFFF);
+            }
+
+            offset += 13 + System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(span[11..]);
+        }
+
+        return sequences;
+    }
+}

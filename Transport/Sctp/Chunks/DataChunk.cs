@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace Mesh.Transport.Sctp.Chunks;
 
@@ -56,6 +57,7 @@ public readonly ref struct DataChunk
     public int Length => HeaderSize + UserData.Length;
 
     /// <summary>Parses one whole chunk (header included, padding excluded); false if malformed or empty (RFC 9260: a DATA chunk with no user data is a protocol violation).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryParse(ReadOnlySpan<byte> chunk, out DataChunk data)
     {
         data = default;
@@ -75,6 +77,7 @@ public readonly ref struct DataChunk
     }
 
     /// <summary>Writes the chunk and returns its padded length.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int WriteTo(Span<byte> destination)
     {
         BinaryPrimitives.WriteUInt32BigEndian(destination[4..], Tsn);

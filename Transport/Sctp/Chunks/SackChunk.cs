@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace Mesh.Transport.Sctp.Chunks;
 
@@ -44,6 +45,7 @@ public readonly ref struct SackChunk
     public uint Duplicate(int index) => BinaryPrimitives.ReadUInt32BigEndian(_duplicates[(index * 4)..]);
 
     /// <summary>Parses one whole chunk; false if the counts do not match the length or a block is inverted.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryParse(ReadOnlySpan<byte> chunk, out SackChunk sack)
     {
         sack = default;
@@ -78,6 +80,7 @@ public readonly ref struct SackChunk
     }
 
     /// <summary>Writes a SACK and returns its padded length.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int Write(Span<byte> destination, uint cumulativeTsnAck, uint advertisedWindow, ReadOnlySpan<GapAckBlock> gaps, ReadOnlySpan<uint> duplicates)
     {
         var body = destination[ChunkHeader.Size..];

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Mesh.Transport.Sctp.Congestion;
 
 /// <summary>
@@ -29,6 +31,7 @@ internal sealed class RenoWindow
     public uint RecoveryExit { get; private set; }
 
     /// <summary>Grows the window after a SACK that advanced the cumulative TSN (section 7.2.1 and 7.2.2).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void OnCumulativeAck(int bytesAcked, int flightBefore, uint cumulativeTsn)
     {
         if (InFastRecovery && SerialNumber.GreaterOrEqual(cumulativeTsn, RecoveryExit))
