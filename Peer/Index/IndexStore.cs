@@ -17,6 +17,7 @@ internal sealed class IndexStore : IDisposable
     private readonly byte[] _localDevice;
     private readonly Lock _gate = new();
     private long _localEntriesRead;
+    private long _localCommits;
 
     private IndexStore(SqliteConnection connection, DeviceId localDevice)
     {
@@ -98,6 +99,9 @@ internal sealed class IndexStore : IDisposable
     /// </summary>
     internal long LocalEntriesRead => Interlocked.Read(ref _localEntriesRead);
 
+    /// <summary>Transactions of <see cref="CommitLocal"/> since the store was opened; lets tests count index commits.</summary>
+    internal long LocalCommits => Interlocked.Read(ref _localCommits);
+
     /// <summary>Every local entry of a folder (tombstones included), by name.</summary>
     public Dictionary<string, StoredFile> GetAllLocal(string folder) => GetLocalUnder(folder, null);
 
@@ -144,6 +148,7 @@ internal sealed class IndexStore : IDisposable
     {
         lock (_gate)
         {
+            Interlocked.Increment(ref _localCommits);
             using var transaction = _connection.BeginTransaction();
             var sequence = ReadFolder(folder, transaction).MaxSequence;
             var committed = new List<FileEntry>();
