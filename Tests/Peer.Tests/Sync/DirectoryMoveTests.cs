@@ -105,7 +105,25 @@ public sealed class DirectoryMoveTests
         Assert.False(Directory.Exists(b.PathOf("docs")));
     }
 
-    private static async Task<TestLink> SyncedPairAsync(TestDevice a, TestDevice b)
+    [Fact]
+    public async Task A_directory_rename_announced_in_several_messages_is_still_one_rename_here()
+    {
+        var hooks = new HookFileSystem();
+        await using var a = TestDevice.Create("a", TestDevice.TestOptions with { IndexBatchBytes = 2048 });
+        await using var b = TestDevice.Create("b", fileSystem: hooks);
+        SlowIndexLink? slow = null;
+        await using var link = await SyncedPairAsync(a, b, inner => slow = new SlowIndexLink(inner, TimeSpan.FromMilliseconds(300)));
+        var renames = Record(hooks, b);
+        slow!.Slow = true;
+
+        Directory.Move(a.PathOf("docs"), a.PathOf("papers"));
+        await a.ScanAsync();
+        await Eventually.TrueAsync(() => Recorded(b, "papers") && TreeSnapshot.Same(a, b) && b.Status.State == FolderState.Idle, "rename applied on b");
+
+        Assert.Equal(new[] { "docs -> papers" }, renames.ToArray());
+    }
+
+    private static async Task<TestLink> SyncedPairAsync(TestDevice a, TestDevice b, Func<InMemoryLink, ILink>? wrapA = null)
     {
         for (var i = 0; i < TopFiles; i++)
         {
@@ -119,7 +137,7 @@ public sealed class DirectoryMoveTests
 
         a.Write("other.txt", "stays where it is");
         await a.ScanAsync();
-        var link = TestLink.Connect(a, b);
+        var link = TestLink.Connect(a, b, wrapA: wrapA);
         await Eventually.TrueAsync(() => Recorded(b, "docs") && TreeSnapshot.Same(a, b) && b.Status.State == FolderState.Idle, "initial sync");
         return link;
     }
