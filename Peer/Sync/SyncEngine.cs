@@ -104,7 +104,8 @@ internal sealed class SyncEngine : IAsyncDisposable
             _loops.Add(Task.Run(() => PeriodicLoopAsync(runtime, ct), ct));
             if (Options.Watch)
             {
-                runtime.Watcher = new FolderWatcher(runtime.Folder, path => RequestScan(runtime.Folder.Id, path), Options.WatchDebounce, Time, _loggers.CreateLogger("Mesh.Sync.Watcher"));
+                runtime.Watcher = new FolderWatcher(runtime.Folder, path => RequestScan(runtime.Folder.Id, path),
+                    name => Store.GetLocal(runtime.Folder.Id, name) is { Entry.Deleted: false }, Options.WatchDebounce, Time, _loggers.CreateLogger("Mesh.Sync.Watcher"));
             }
         }
     }

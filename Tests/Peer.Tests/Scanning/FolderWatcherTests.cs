@@ -16,6 +16,29 @@ public sealed class FolderWatcherTests
         Assert.NotNull(device.Store.GetLocal(TestDevice.FolderId, "new-dir"));
     }
 
+    [Fact]
+    public async Task A_directory_renamed_under_the_watcher_is_recorded_as_a_rename_without_reading_its_files()
+    {
+        var hooks = new HookFileSystem();
+        await using var device = TestDevice.Create("w", TestDevice.TestOptions with { Watch = true, WatchDebounce = TimeSpan.FromMilliseconds(100) }, fileSystem: hooks);
+        for (var i = 0; i < 20; i++)
+        {
+            device.Write($"top/docs/f{i:D2}.bin", SyncEngineTests.RandomBytes(3000 + i, i));
+        }
+
+        await device.ScanAsync();
+        var reads = 0;
+        hooks.BeforeOpenRead = _ => Interlocked.Increment(ref reads);
+
+        Directory.Move(device.PathOf("top/docs"), device.PathOf("top/papers"));
+
+        await Eventually.TrueAsync(
+            () => Enumerable.Range(0, 20).All(i => device.Store.GetLocal(TestDevice.FolderId, $"top/papers/f{i:D2}.bin") is { Entry.Deleted: false }) &&
+                  device.Store.GetLocal(TestDevice.FolderId, "top/docs/f00.bin") is { Entry.Deleted: true },
+            "the rename indexed by the watcher", 20);
+        Assert.Equal(0, Volatile.Read(ref reads));
+    }
+
     [Theory]
     [InlineData("The configured user limit (8192) on the number of inotify watches was reached.", true)]
     [InlineData("fs.inotify.max_user_watches too low", true)]
