@@ -165,10 +165,36 @@ internal sealed class FolderWatcher : IDisposable
             }
         }
 
-        foreach (var path in touched)
+        // Collapsed here, before any is queued: handed over one by one, the first few were taken by the
+        // scan loop while the rest were still being added, so a pull of 20,000 files into a new
+        // directory became thousands of one-file scans instead of one scan of the directory.
+        foreach (var path in Collapse(touched))
         {
             _requestScan(path);
         }
+    }
+
+    private static List<string?> Collapse(List<string?> paths)
+    {
+        if (paths.Contains(null))
+        {
+            return [null];
+        }
+
+        var result = new List<string?>();
+        string? last = null;
+        foreach (var path in paths.Select(p => p!).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        {
+            if (last is not null && path.StartsWith(last + "/", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            result.Add(path);
+            last = path;
+        }
+
+        return result;
     }
 
     private bool IsRecorded(string name)

@@ -39,6 +39,25 @@ public sealed class FolderWatcherTests
         Assert.Equal(0, Volatile.Read(ref reads));
     }
 
+    [Fact]
+    public async Task Files_appearing_in_a_new_directory_are_handed_over_as_one_scan_of_the_directory()
+    {
+        using var root = new TempFolder();
+        using var folder = new SyncFolder(new FolderOptions("w", root.Path), new Mesh.Peer.Files.LocalFileSystem());
+        var requested = new System.Collections.Concurrent.ConcurrentQueue<string?>();
+        using var watcher = new FolderWatcher(folder, requested.Enqueue, _ => false, TimeSpan.FromSeconds(1), TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        Directory.CreateDirectory(Path.Combine(root.Path, "incoming", "d1"));
+        for (var i = 0; i < 200; i++)
+        {
+            await File.WriteAllTextAsync(Path.Combine(root.Path, "incoming", "d1", $"f{i:D3}.txt"), "x");
+        }
+
+        await Eventually.TrueAsync(() => !requested.IsEmpty, "a scan requested", 20);
+        await Task.Delay(500);
+        Assert.Equal(new string?[] { "incoming" }, requested.ToArray());
+    }
+
     [Theory]
     [InlineData("The configured user limit (8192) on the number of inotify watches was reached.", true)]
     [InlineData("fs.inotify.max_user_watches too low", true)]
