@@ -18,6 +18,9 @@ internal sealed class IndexStore : IDisposable
     private readonly byte[] _localDevice;
     private readonly Lock _gate = new();
     private long _localEntriesRead;
+    private long _localCommits;
+    private readonly Lock _readGate = new();
+    private SqliteConnection? _reader;
 
     private IndexStore(SqliteConnection connection, DeviceId localDevice)
     {
@@ -99,6 +102,9 @@ internal sealed class IndexStore : IDisposable
     /// </summary>
     internal long LocalEntriesRead => Interlocked.Read(ref _localEntriesRead);
 
+    /// <summary>Transactions of <see cref="CommitLocal"/> since the store was opened; lets tests count index commits.</summary>
+    internal long LocalCommits => Interlocked.Read(ref _localCommits);
+
     /// <summary>Every local entry of a folder (tombstones included), by name.</summary>
     public Dictionary<string, StoredFile> GetAllLocal(string folder) => GetLocalUnder(folder, null);
 
@@ -145,6 +151,7 @@ internal sealed class IndexStore : IDisposable
     {
         lock (_gate)
         {
+            Interlocked.Increment(ref _localCommits);
             using var transaction = _connection.BeginTransaction();
             var sequence = ReadFolder(folder, transaction).MaxSequence;
             var committed = new List<FileEntry>();
@@ -325,9 +332,15 @@ internal sealed class IndexStore : IDisposable
     /// <summary>Places in local files of any folder where a chunk with this hash sits.</summary>
     public List<ChunkLocation> FindLocalChunk(ReadOnlySpan<byte> hash, int limit = 4)
     {
-        lock (_gate)
+        // Asked for every chunk of every file being pulled (64 small files at a time), so it reads over a
+        // connection of its own: behind the main lock it waited for scans, plans and commits, and each
+        // waiting pull blocked a thread-pool thread. WAL lets it read beside the writer; a chunk is found
+        // once its file's record is committed, and callers verify the bytes against the hash anyway.
+        lock (_readGate)
         {
-            using var command = Command("SELECT folder, name, offset, length FROM local_chunks WHERE hash = $h LIMIT $l");
+            _reader ??= OpenReader(_connection.DataSource);
+            using var command = _reader.CreateCommand();
+            command.CommandText = "SELECT folder, name, offset, length FROM local_chunks WHERE hash = $h LIMIT $l";
             command.Parameters.AddWithValue("$h", hash.ToArray());
             command.Parameters.AddWithValue("$l", limit);
             var result = new List<ChunkLocation>();
@@ -447,10 +460,24 @@ internal sealed class IndexStore : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        lock (_readGate)
+        {
+            _reader?.Dispose();
+            _reader = null;
+        }
+
         lock (_gate)
         {
             _connection.Dispose();
         }
+    }
+
+    private static SqliteConnection OpenReader(string path)
+    {
+        var builder = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false };
+        var connection = new SqliteConnection(builder.ToString());
+        connection.Open();
+        return connection;
     }
 
     private static void Migrate(SqliteConnection connection)

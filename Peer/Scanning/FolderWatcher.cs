@@ -15,6 +15,8 @@ internal sealed class FolderWatcher : IDisposable
 
     private readonly SyncFolder _folder;
     private readonly Action<string?> _requestScan;
+    private readonly Func<string, bool> _isRecorded;
+    private readonly List<(string From, string To)> _renamed = [];
     private readonly TimeSpan _debounce;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
@@ -22,11 +24,15 @@ internal sealed class FolderWatcher : IDisposable
     private readonly ITimer _timer;
     private readonly FileSystemWatcher? _watcher;
 
-    /// <summary>Starts watching; <paramref name="requestScan"/> receives folder-relative paths (null: everything).</summary>
-    public FolderWatcher(SyncFolder folder, Action<string?> requestScan, TimeSpan debounce, TimeProvider time, ILogger logger)
+    /// <summary>
+    /// Starts watching; <paramref name="requestScan"/> receives folder-relative paths (null: everything);
+    /// <paramref name="isRecorded"/> says whether the index already holds a live entry for a name.
+    /// </summary>
+    public FolderWatcher(SyncFolder folder, Action<string?> requestScan, Func<string, bool> isRecorded, TimeSpan debounce, TimeProvider time, ILogger logger)
     {
         _folder = folder;
         _requestScan = requestScan;
+        _isRecorded = isRecorded;
         _debounce = debounce;
         _logger = logger;
         _timer = time.CreateTimer(_ => Flush(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
@@ -41,11 +47,7 @@ internal sealed class FolderWatcher : IDisposable
             _watcher.Changed += (_, e) => Touch(e.FullPath);
             _watcher.Created += (_, e) => Touch(e.FullPath);
             _watcher.Deleted += (_, e) => Touch(e.FullPath);
-            _watcher.Renamed += (_, e) =>
-            {
-                Touch(e.OldFullPath);
-                Touch(e.FullPath);
-            };
+            _watcher.Renamed += (_, e) => TouchRename(e.OldFullPath, e.FullPath);
             _watcher.Error += (_, e) => OnError(e.GetException());
             _watcher.EnableRaisingEvents = true;
         }
@@ -95,8 +97,7 @@ internal sealed class FolderWatcher : IDisposable
 
     private void Touch(string fullPath)
     {
-        var relative = Path.GetRelativePath(_folder.Root, fullPath).Replace(Path.DirectorySeparatorChar, '/');
-        if (relative == "." || relative.StartsWith("..", StringComparison.Ordinal) || EngineFiles.IsEngineName(relative))
+        if (Relative(fullPath) is not { } relative)
         {
             return;
         }
@@ -110,18 +111,122 @@ internal sealed class FolderWatcher : IDisposable
         _timer.Change(_debounce, Timeout.InfiniteTimeSpan);
     }
 
+    // The scanner recognises a rename (same inode, size and mtime) only when the old name vanishes in the
+    // scan in which the new one appears; scanned apart, a renamed directory would be read again in full.
+    private void TouchRename(string oldFullPath, string newFullPath)
+    {
+        if (Relative(oldFullPath) is not { } from || Relative(newFullPath) is not { } to)
+        {
+            // A temporary file renamed to its target by the puller, or a name moved in or out of the folder.
+            Touch(oldFullPath);
+            Touch(newFullPath);
+            return;
+        }
+
+        lock (_gate)
+        {
+            _renamed.Add((from, to));
+        }
+
+        _timer.Change(_debounce, Timeout.InfiniteTimeSpan);
+    }
+
+    private string? Relative(string fullPath)
+    {
+        var relative = Path.GetRelativePath(_folder.Root, fullPath).Replace(Path.DirectorySeparatorChar, '/');
+        return relative == "." || relative.StartsWith("..", StringComparison.Ordinal) || EngineFiles.IsEngineName(relative) ? null : relative;
+    }
+
     private void Flush()
     {
         List<string?> touched;
+        List<(string From, string To)> renamed;
         lock (_gate)
         {
             touched = [.. _touched];
             _touched.Clear();
+            renamed = [.. _renamed];
+            _renamed.Clear();
         }
 
-        foreach (var path in touched)
+        foreach (var (from, to) in renamed)
+        {
+            // A new name already in the index was recorded by whoever renamed it (the puller applying a
+            // rename from a peer); a new name not yet known is scanned together with the old one, from
+            // their common parent.
+            if (IsRecorded(to))
+            {
+                touched.Add(from);
+                touched.Add(to);
+            }
+            else
+            {
+                touched.Add(CommonParent(from, to));
+            }
+        }
+
+        // Collapsed here, before any is queued: handed over one by one, the first few were taken by the
+        // scan loop while the rest were still being added, so a pull of 20,000 files into a new
+        // directory became thousands of one-file scans instead of one scan of the directory.
+        foreach (var path in Collapse(touched))
         {
             _requestScan(path);
+        }
+    }
+
+    private static List<string?> Collapse(List<string?> paths)
+    {
+        if (paths.Contains(null))
+        {
+            return [null];
+        }
+
+        var result = new List<string?>();
+        string? last = null;
+        foreach (var path in paths.Select(p => p!).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        {
+            if (last is not null && path.StartsWith(last + "/", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            result.Add(path);
+            last = path;
+        }
+
+        return result;
+    }
+
+    private bool IsRecorded(string name)
+    {
+        try
+        {
+            return _isRecorded(name);
+        }
+        catch (Exception ex) when (ex is ObjectDisposedException or InvalidOperationException)
+        {
+            // The engine is stopping; scanning more than needed is harmless.
+            return false;
+        }
+    }
+
+    // Null when the common parent is the folder itself.
+    private static string? CommonParent(string a, string b)
+    {
+        var parent = a;
+        while (true)
+        {
+            var slash = parent.LastIndexOf('/');
+            if (slash < 0)
+            {
+                return null;
+            }
+
+            parent = parent[..slash];
+            if (b.StartsWith(parent + "/", StringComparison.Ordinal))
+            {
+                return parent;
+            }
         }
     }
 }

@@ -107,6 +107,13 @@ internal sealed class FolderPuller
         using var abort = CancellationTokenSource.CreateLinkedTokenSource(ct);
         try
         {
+            // A directory renamed elsewhere is one rename here when the old directory is as the index says.
+            if (!await new DirectoryMover(_engine, _folder, _logger).ApplyAllAsync(needs, need => pass.Done.TryAdd(need.Entry.Name, true), abort.Token).ConfigureAwait(false))
+            {
+                _folder.Status = new FolderStatus(FolderState.Syncing, pass.Remaining, pass.RemainingBytes, null);
+                return false;
+            }
+
             foreach (var need in needs.Where(n => n.Kind is NeedKind.RecordOnly or NeedKind.Directory))
             {
                 await RunOneAsync(need, pass, abort, abort.Token, null).ConfigureAwait(false);

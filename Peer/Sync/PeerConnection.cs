@@ -28,6 +28,9 @@ internal sealed class PeerConnection
     private readonly ConcurrentDictionary<ulong, TaskCompletionSource<Response>> _pending = new();
     private readonly ByteBudget _budget;
     private readonly HashSet<string> _fullIndexSeen = new(StringComparer.Ordinal);
+
+    // Folders whose puller is to be woken once the rest of a cut batch of index updates is in (receive loop only).
+    private readonly HashSet<string> _wakeHeld = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
     private readonly IReadOnlySet<string>? _allowed;
     private HashSet<string> _shared = new(StringComparer.Ordinal);
@@ -276,10 +279,10 @@ internal sealed class PeerConnection
             switch (envelope.BodyCase)
             {
                 case SyncEnvelope.BodyOneofCase.Index:
-                    OnIndex(envelope.Index.Folder, envelope.Index.IndexId, envelope.Index.Files, full: true);
+                    OnIndex(envelope.Index.Folder, envelope.Index.IndexId, envelope.Index.Files, full: true, more: false);
                     break;
                 case SyncEnvelope.BodyOneofCase.IndexUpdate:
-                    OnIndex(envelope.IndexUpdate.Folder, envelope.IndexUpdate.IndexId, envelope.IndexUpdate.Files, full: false);
+                    OnIndex(envelope.IndexUpdate.Folder, envelope.IndexUpdate.IndexId, envelope.IndexUpdate.Files, full: false, more: envelope.IndexUpdate.More);
                     break;
                 case SyncEnvelope.BodyOneofCase.Request:
                     await _serveSlots.WaitAsync(ct).ConfigureAwait(false);
@@ -305,7 +308,7 @@ internal sealed class PeerConnection
         }
     }
 
-    private void OnIndex(string folderId, ulong indexId, IList<FileEntry> files, bool full)
+    private void OnIndex(string folderId, ulong indexId, IList<FileEntry> files, bool full, bool more)
     {
         if (!_shared.Contains(folderId) || !_engine.TryGetFolder(folderId, out var folder))
         {
@@ -328,7 +331,20 @@ internal sealed class PeerConnection
         var replace = full && _fullIndexSeen.Add(folderId);
         // An update that only confirms what this device has (a peer announcing the files it just pulled
         // from here) changes no need; planning the whole folder again for it would cost a join per batch.
-        if (_engine.Store.StoreRemote(folderId, Remote, indexId, accepted, replace) || folder.Status.NeedFiles > 0)
+        // With more to come at once, planning now would see half of a change: new names of a renamed
+        // directory without the deletes of the old ones, which makes copies instead of one move.
+        var wake = _engine.Store.StoreRemote(folderId, Remote, indexId, accepted, replace) || folder.Status.NeedFiles > 0;
+        if (more)
+        {
+            if (wake)
+            {
+                _wakeHeld.Add(folderId);
+            }
+
+            return;
+        }
+
+        if (_wakeHeld.Remove(folderId) || wake)
         {
             folder.PullWanted.Notify();
         }
@@ -410,6 +426,7 @@ internal sealed class PeerConnection
             var batch = new List<FileEntry>();
             var bytes = 0;
             var filled = false;
+            var cut = false;
             while (!filled)
             {
                 var more = _engine.Store.GetLocalSince(folder.Id, sent, 256);
@@ -418,7 +435,9 @@ internal sealed class PeerConnection
                     var size = entry.CalculateSize();
                     if (batch.Count > 0 && bytes + size > _engine.Options.IndexBatchBytes)
                     {
+                        // This entry opens the next message, so "more" is never left dangling.
                         filled = true;
+                        cut = true;
                         break;
                     }
 
@@ -449,7 +468,7 @@ internal sealed class PeerConnection
             }
             else
             {
-                envelope.IndexUpdate = new IndexUpdate { Folder = folder.Id, IndexId = indexId };
+                envelope.IndexUpdate = new IndexUpdate { Folder = folder.Id, IndexId = indexId, More = cut };
                 envelope.IndexUpdate.Files.AddRange(batch);
             }
 

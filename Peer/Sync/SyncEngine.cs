@@ -104,7 +104,8 @@ internal sealed class SyncEngine : IAsyncDisposable
             _loops.Add(Task.Run(() => PeriodicLoopAsync(runtime, ct), ct));
             if (Options.Watch)
             {
-                runtime.Watcher = new FolderWatcher(runtime.Folder, path => RequestScan(runtime.Folder.Id, path), Options.WatchDebounce, Time, _loggers.CreateLogger("Mesh.Sync.Watcher"));
+                runtime.Watcher = new FolderWatcher(runtime.Folder, path => RequestScan(runtime.Folder.Id, path),
+                    name => Store.GetLocal(runtime.Folder.Id, name) is { Entry.Deleted: false }, Options.WatchDebounce, Time, _loggers.CreateLogger("Mesh.Sync.Watcher"));
             }
         }
     }
@@ -132,15 +133,24 @@ internal sealed class SyncEngine : IAsyncDisposable
         await runtime.Folder.Gate.WaitAsync(ct).ConfigureAwait(false);
         var previous = runtime.Folder.Status;
         runtime.Folder.Status = previous with { State = FolderState.Scanning };
+        var changed = true;
         try
         {
-            return await runtime.Scanner.ScanAsync(subPath, progress, ct).ConfigureAwait(false);
+            var result = await runtime.Scanner.ScanAsync(subPath, progress, ct).ConfigureAwait(false);
+            changed = result.Changed > 0 || result.Requeued > 0;
+            return result;
         }
         finally
         {
             runtime.Folder.Status = runtime.Folder.Status.State == FolderState.Scanning ? previous : runtime.Folder.Status;
             runtime.Folder.Gate.Release();
-            runtime.Folder.PullWanted.Notify();
+
+            // A scan that found nothing new changes no need; the watcher rescans every path the puller
+            // writes, and re-planning the folder after each of those scans only costs.
+            if (changed)
+            {
+                runtime.Folder.PullWanted.Notify();
+            }
         }
     }
 

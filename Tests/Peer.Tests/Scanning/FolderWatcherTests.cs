@@ -16,6 +16,48 @@ public sealed class FolderWatcherTests
         Assert.NotNull(device.Store.GetLocal(TestDevice.FolderId, "new-dir"));
     }
 
+    [Fact]
+    public async Task A_directory_renamed_under_the_watcher_is_recorded_as_a_rename_without_reading_its_files()
+    {
+        var hooks = new HookFileSystem();
+        await using var device = TestDevice.Create("w", TestDevice.TestOptions with { Watch = true, WatchDebounce = TimeSpan.FromMilliseconds(100) }, fileSystem: hooks);
+        for (var i = 0; i < 20; i++)
+        {
+            device.Write($"top/docs/f{i:D2}.bin", SyncEngineTests.RandomBytes(3000 + i, i));
+        }
+
+        await device.ScanAsync();
+        var reads = 0;
+        hooks.BeforeOpenRead = _ => Interlocked.Increment(ref reads);
+
+        Directory.Move(device.PathOf("top/docs"), device.PathOf("top/papers"));
+
+        await Eventually.TrueAsync(
+            () => Enumerable.Range(0, 20).All(i => device.Store.GetLocal(TestDevice.FolderId, $"top/papers/f{i:D2}.bin") is { Entry.Deleted: false }) &&
+                  device.Store.GetLocal(TestDevice.FolderId, "top/docs/f00.bin") is { Entry.Deleted: true },
+            "the rename indexed by the watcher", 20);
+        Assert.Equal(0, Volatile.Read(ref reads));
+    }
+
+    [Fact]
+    public async Task Files_appearing_in_a_new_directory_are_handed_over_as_one_scan_of_the_directory()
+    {
+        using var root = new TempFolder();
+        using var folder = new SyncFolder(new FolderOptions("w", root.Path), new Mesh.Peer.Files.LocalFileSystem());
+        var requested = new System.Collections.Concurrent.ConcurrentQueue<string?>();
+        using var watcher = new FolderWatcher(folder, requested.Enqueue, _ => false, TimeSpan.FromSeconds(1), TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        Directory.CreateDirectory(Path.Combine(root.Path, "incoming", "d1"));
+        for (var i = 0; i < 200; i++)
+        {
+            await File.WriteAllTextAsync(Path.Combine(root.Path, "incoming", "d1", $"f{i:D3}.txt"), "x");
+        }
+
+        await Eventually.TrueAsync(() => !requested.IsEmpty, "a scan requested", 20);
+        await Task.Delay(500);
+        Assert.Equal(new string?[] { "incoming" }, requested.ToArray());
+    }
+
     [Theory]
     [InlineData("The configured user limit (8192) on the number of inotify watches was reached.", true)]
     [InlineData("fs.inotify.max_user_watches too low", true)]

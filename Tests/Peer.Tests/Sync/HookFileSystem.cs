@@ -15,6 +15,9 @@ internal sealed class HookFileSystem(bool caseSensitive = true) : IFileSystem
 
     public Action<string, string>? BeforeRename { get; set; }
 
+    /// <summary>Runs once a rename has happened; throwing here models a crash between a rename and what follows it.</summary>
+    public Action<string, string>? AfterRename { get; set; }
+
     /// <summary>Paths whose data was flushed through a write handle.</summary>
     public System.Collections.Concurrent.ConcurrentDictionary<string, bool> Flushed { get; } = new(StringComparer.Ordinal);
 
@@ -53,6 +56,7 @@ internal sealed class HookFileSystem(bool caseSensitive = true) : IFileSystem
     {
         BeforeRename?.Invoke(from, to);
         _inner.Rename(from, to);
+        AfterRename?.Invoke(from, to);
     }
 
     public void DeleteFile(string path) => _inner.DeleteFile(path);
