@@ -1,3 +1,4 @@
+using Mesh.Peer.Files;
 using Mesh.Peer.Sync;
 using Microsoft.Extensions.Logging;
 
@@ -161,7 +162,7 @@ internal sealed class FolderWatcher : IDisposable
             }
             else
             {
-                touched.Add(CommonParent(from, to));
+                touched.Add(RelativeNames.CommonParent(from, to));
             }
         }
 
@@ -207,26 +208,6 @@ internal sealed class FolderWatcher : IDisposable
         {
             // The engine is stopping; scanning more than needed is harmless.
             return false;
-        }
-    }
-
-    // Null when the common parent is the folder itself.
-    private static string? CommonParent(string a, string b)
-    {
-        var parent = a;
-        while (true)
-        {
-            var slash = parent.LastIndexOf('/');
-            if (slash < 0)
-            {
-                return null;
-            }
-
-            parent = parent[..slash];
-            if (b.StartsWith(parent + "/", StringComparison.Ordinal))
-            {
-                return parent;
-            }
         }
     }
 }

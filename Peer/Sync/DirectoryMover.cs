@@ -141,7 +141,7 @@ internal sealed class DirectoryMover(SyncEngine engine, SyncFolder folder, ILogg
         {
             // Both names in one scan, so the scanner sees a rename and reads nothing again.
             logger.LogWarning("Folder {Folder}: {From} was renamed to {To} but could not be recorded ({Reason}); rescanning", folder.Id, move.From, move.To, ex.Message);
-            engine.RequestScan(folder.Id, CommonParent(move.From, move.To));
+            engine.RequestScan(folder.Id, RelativeNames.CommonParent(move.From, move.To));
             return Outcome.RenamedNotRecorded;
         }
     }
@@ -221,24 +221,5 @@ internal sealed class DirectoryMover(SyncEngine engine, SyncFolder folder, ILogg
         var copy = need.Entry.Clone();
         copy.Version = need.Version.ToProto();
         return copy;
-    }
-
-    private static string? CommonParent(string a, string b)
-    {
-        var parent = a;
-        while (true)
-        {
-            var slash = parent.LastIndexOf('/');
-            if (slash < 0)
-            {
-                return null;
-            }
-
-            parent = parent[..slash];
-            if (b.StartsWith(parent + "/", StringComparison.Ordinal))
-            {
-                return parent;
-            }
-        }
     }
 }
