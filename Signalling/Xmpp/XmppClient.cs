@@ -266,21 +266,30 @@ public sealed partial class XmppClient : IAsyncDisposable
     public async Task DisconnectAsync()
     {
         var previous = (ClientState)Interlocked.Exchange(ref _state, (int)ClientState.Closed);
-        await _lifetime.CancelAsync().ConfigureAwait(false);
         var connection = Interlocked.Exchange(ref _connection, null);
         if (connection is not null)
         {
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(2), _options.TimeProvider);
             try
             {
-                using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(2), _options.TimeProvider);
                 await connection.SendAsync(new XElement(XmppNamespaces.Client + "presence", new XAttribute("type", "unavailable")), grace.Token).ConfigureAwait(false);
                 await connection.SendRawAsync("</stream:stream>", grace.Token).ConfigureAwait(false);
+
+                // RFC 6120 4.4: wait (briefly) for the server to close its side. The read loop keeps
+                // reading meanwhile: a socket closed with unread input sends a TCP reset, and a server
+                // that gets one may discard our unavailable presence and stream close unread, then hold
+                // the session for resumption (XEP-0198) while contacts still see this resource online.
+                await _background.WaitAsync(grace.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
             catch (Exception e) when (e is XmppException or OperationCanceledException)
             {
-                _logger.LogDebug("Closing the stream failed: {Reason}", e.Message);
+                _logger.LogDebug("Closing the stream: {Reason}", e.Message);
             }
+        }
 
+        await _lifetime.CancelAsync().ConfigureAwait(false);
+        if (connection is not null)
+        {
             await connection.DisposeAsync().ConfigureAwait(false);
         }
 
