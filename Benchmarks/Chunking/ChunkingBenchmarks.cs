@@ -24,14 +24,7 @@ public class ChunkingBenchmarks
     {
         _data = new byte[Size];
         new Random(256).NextBytes(_data);
-        var lengths = Chunker.ChunkLengths(_data, ChunkerParameters.Default);
-        _chunks = new (int, int)[lengths.Count];
-        var offset = 0;
-        for (var i = 0; i < lengths.Count; i++)
-        {
-            _chunks[i] = (offset, lengths[i]);
-            offset += lengths[i];
-        }
+        _chunks = ChunkSpans.Of(_data);
 
         // The same bytes as a file, warm in the page cache: the path `mesh manifest` takes.
         _file = Path.Combine(Path.GetTempPath(), $"mesh-chunking-bench-{Environment.ProcessId}.bin");

@@ -27,14 +27,7 @@ public class MultiBufferSha256Benchmarks
 
         _data = new byte[Size];
         new Random(256).NextBytes(_data);
-        var lengths = Chunker.ChunkLengths(_data, ChunkerParameters.Default);
-        _chunks = new (int, int)[lengths.Count];
-        var offset = 0;
-        for (var i = 0; i < lengths.Count; i++)
-        {
-            _chunks[i] = (offset, lengths[i]);
-            offset += lengths[i];
-        }
+        _chunks = ChunkSpans.Of(_data);
 
         _hashes = new byte[_chunks.Length * 32];
         Check(_chunks);

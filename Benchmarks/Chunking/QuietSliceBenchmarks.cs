@@ -25,14 +25,7 @@ public class QuietSliceBenchmarks
     {
         _data = new byte[PipelineBytes];
         new Random(256).NextBytes(_data);
-        var lengths = Chunker.ChunkLengths(_data.AsSpan(0, SliceBytes), ChunkerParameters.Default);
-        _chunks = new (int, int)[lengths.Count];
-        var offset = 0;
-        for (var i = 0; i < lengths.Count; i++)
-        {
-            _chunks[i] = (offset, lengths[i]);
-            offset += lengths[i];
-        }
+        _chunks = ChunkSpans.Of(_data.AsSpan(0, SliceBytes));
     }
 
     [Benchmark(Description = "chunk 4 MiB, 1 thread")]

@@ -99,7 +99,7 @@ internal sealed class FolderScanner
                     break;
 
                 case FileKind.File:
-                    if (live is not null && live.Entry.Type == FileType.File && SameFile(live, stat))
+                    if (live is not null && live.Entry.Type == FileType.File && stat.IsFileAsRecorded(live.Entry.Size, live.Entry.ModifiedNs, live.Inode))
                     {
                         if (live.Entry.Mode != stat.Mode)
                         {
@@ -180,10 +180,6 @@ internal sealed class FolderScanner
 
         return new ScanResult(seen.Count, changed, hashed, requeued);
     }
-
-    private static bool SameFile(StoredFile record, FileStat stat) =>
-        record.Entry.Size == (ulong)stat.Size && record.Entry.ModifiedNs == stat.ModifiedNs &&
-        (record.Inode == 0 || stat.Inode == 0 || record.Inode == stat.Inode);
 
     private static bool IsIgnored(IgnoreList? ignores, string name, bool isDirectory) =>
         ignores is not null && ignores.IsIgnored(name, isDirectory);

@@ -46,7 +46,6 @@ internal static class RescanFilter
         }
 
         return store.GetLocal(folder.Id, name) is not { Entry: { Deleted: false, Type: FileType.File } entry } record ||
-               entry.Size != (ulong)s.Size || entry.ModifiedNs != s.ModifiedNs || entry.Mode != s.Mode ||
-               (record.Inode != 0 && s.Inode != 0 && record.Inode != s.Inode);
+               !s.IsFileAsRecorded(entry.Size, entry.ModifiedNs, record.Inode) || entry.Mode != s.Mode;
     }
 }

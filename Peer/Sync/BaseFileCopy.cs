@@ -123,6 +123,5 @@ internal static class BaseFileCopy
     }
 
     private static bool MatchesRecord(FileStat? stat, StoredFile local) =>
-        stat is { Kind: FileKind.File } s && local.Entry is { Deleted: false, Type: FileType.File } entry &&
-        (ulong)s.Size == entry.Size && s.ModifiedNs == entry.ModifiedNs && (local.Inode == 0 || s.Inode == 0 || s.Inode == local.Inode);
+        stat is { } s && local.Entry is { Deleted: false, Type: FileType.File } entry && s.IsFileAsRecorded(entry.Size, entry.ModifiedNs, local.Inode);
 }

@@ -194,8 +194,7 @@ internal sealed class DirectoryMover(SyncEngine engine, SyncFolder folder, ILogg
     {
         FileType.Directory => stat.Kind == FileKind.Directory,
         FileType.Symlink => stat.Kind == FileKind.Symlink && string.Equals(Fs.ReadLink(folder.PathOf(name)), entry.SymlinkTarget, StringComparison.Ordinal),
-        _ => stat.Kind == FileKind.File && (ulong)stat.Size == entry.Size && stat.ModifiedNs == entry.ModifiedNs &&
-             (inode == 0 || stat.Inode == 0 || stat.Inode == inode),
+        _ => stat.IsFileAsRecorded(entry.Size, entry.ModifiedNs, inode),
     };
 
     private void MatchMetadata(string path, FileEntry local, FileEntry wanted)

@@ -886,8 +886,7 @@ internal sealed class FolderPuller
         {
             FileType.Directory => s.Kind == FileKind.Directory,
             FileType.Symlink => s.Kind == FileKind.Symlink,
-            _ => s.Kind == FileKind.File && (ulong)s.Size == local.Entry.Size && s.ModifiedNs == local.Entry.ModifiedNs &&
-                 (local.Inode == 0 || s.Inode == 0 || s.Inode == local.Inode),
+            _ => s.IsFileAsRecorded(local.Entry.Size, local.Entry.ModifiedNs, local.Inode),
         };
     }
 
