@@ -9,8 +9,11 @@ namespace Mesh.Chunking;
 /// from the BLAKE3 specification. Whole 1 KiB chunks are compressed eight at a time with AVX2 where the
 /// CPU has it, and so are the parent nodes of the tree, level by level; the rest is scalar. Allocates
 /// nothing for inputs up to 1 MiB (the largest FastCDC chunk) and rents from the shared pool above.
+/// Not the chunk hash: measured against SHA-256 on the SHA extensions it was not fast enough here to
+/// be worth a wire-format change (docs/chunking.md, "BLAKE3 of our own"); kept, tested and benchmarked
+/// for a parameter set on machines where it wins.
 /// </summary>
-public static unsafe class Blake3
+internal static unsafe class Blake3
 {
     /// <summary>Bytes per compression-function block.</summary>
     internal const int BlockSize = 64;
@@ -23,12 +26,6 @@ public static unsafe class Blake3
 
     /// <summary>The most leaf chaining values kept on the stack (32 KiB, inputs up to 1 MiB).</summary>
     private const int StackChunks = 1024;
-
-    /// <summary>
-    /// The fewest inputs for which one eight-lane call (with idle lanes) beats scalar compressions; one
-    /// lane-parallel call costs about three scalar ones here.
-    /// </summary>
-    private const int SimdMinimumBatch = 3;
 
     /// <summary>Hashes <paramref name="data"/> into the first 32 bytes of <paramref name="destination"/>.</summary>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than 32 bytes.</exception>
@@ -93,37 +90,48 @@ public static unsafe class Blake3
     /// <summary>Writes the chaining value of every chunk (none of them the root: there are at least two).</summary>
     private static void CompressLeaves(byte* input, int length, uint* cvs, bool useSimd)
     {
-        var whole = length / ChunkSize;
-        var next = 0;
-        var lanes = stackalloc byte*[Blake3Avx2.Lanes];
-        if (useSimd)
+        var chunks = (length + ChunkSize - 1) / ChunkSize;
+        if (!useSimd)
         {
-            for (; whole - next >= SimdMinimumBatch; next += Blake3Avx2.Lanes)
+            for (var chunk = 0; chunk < chunks; chunk++)
             {
-                var count = Math.Min(Blake3Avx2.Lanes, whole - next);
-                for (var lane = 0; lane < Blake3Avx2.Lanes; lane++)
-                {
-                    // Idle lanes repeat the first input; their results are dropped.
-                    lanes[lane] = input + ((long)(next + (lane < count ? lane : 0)) * ChunkSize);
-                }
+                var start = (long)chunk * ChunkSize;
+                CompressChunk(input + start, (int)Math.Min(ChunkSize, length - start), (ulong)chunk, 0, cvs + (8 * chunk));
+            }
 
-                CompressBatch(lanes, ChunkSize / BlockSize, (ulong)next, true, 0, ChunkStart, ChunkEnd, count, cvs + (8 * next));
-                if (count < Blake3Avx2.Lanes)
+            return;
+        }
+
+        var lanes = stackalloc byte*[Blake3Avx2.Lanes];
+        var lastBlocks = stackalloc byte*[Blake3Avx2.Lanes];
+        var blockCounts = stackalloc int[Blake3Avx2.Lanes];
+        var lastLengths = stackalloc uint[Blake3Avx2.Lanes];
+
+        // Only the input's last chunk can end in a partial block; it is read from a zero-padded copy.
+        var padded = stackalloc byte[BlockSize];
+        for (var first = 0; first < chunks; first += Blake3Avx2.Lanes)
+        {
+            var count = Math.Min(Blake3Avx2.Lanes, chunks - first);
+            for (var lane = 0; lane < Blake3Avx2.Lanes; lane++)
+            {
+                // Idle lanes repeat the batch's first chunk; their results are dropped.
+                var start = (long)(first + (lane < count ? lane : 0)) * ChunkSize;
+                var chunkLength = (int)Math.Min(ChunkSize, length - start);
+                var blocks = (chunkLength + BlockSize - 1) / BlockSize;
+                var lastLength = chunkLength - ((blocks - 1) * BlockSize);
+                lanes[lane] = input + start;
+                blockCounts[lane] = blocks;
+                lastLengths[lane] = (uint)lastLength;
+                lastBlocks[lane] = input + start + ((blocks - 1) * BlockSize);
+                if (lastLength < BlockSize)
                 {
-                    next = whole;
-                    break;
+                    new Span<byte>(padded, BlockSize).Clear();
+                    new ReadOnlySpan<byte>(lastBlocks[lane], lastLength).CopyTo(new Span<byte>(padded, BlockSize));
+                    lastBlocks[lane] = padded;
                 }
             }
-        }
 
-        for (; next < whole; next++)
-        {
-            CompressChunk(input + ((long)next * ChunkSize), ChunkSize, (ulong)next, 0, cvs + (8 * next));
-        }
-
-        if (length % ChunkSize != 0)
-        {
-            CompressChunk(input + ((long)whole * ChunkSize), length % ChunkSize, (ulong)whole, 0, cvs + (8 * whole));
+            CompressBatch(lanes, lastBlocks, blockCounts, lastLengths, (ulong)first, true, 0, ChunkStart, ChunkEnd, count, cvs + (8 * first));
         }
     }
 
@@ -135,13 +143,21 @@ public static unsafe class Blake3
     private static void ReduceToRoot(uint* cvs, int count, bool useSimd, uint* root)
     {
         var lanes = stackalloc byte*[Blake3Avx2.Lanes];
+        var blockCounts = stackalloc int[Blake3Avx2.Lanes];
+        var lastLengths = stackalloc uint[Blake3Avx2.Lanes];
+        for (var lane = 0; lane < Blake3Avx2.Lanes; lane++)
+        {
+            blockCounts[lane] = 1;
+            lastLengths[lane] = BlockSize;
+        }
+
         while (count > 2)
         {
             var parents = count / 2;
             var next = 0;
             if (useSimd)
             {
-                for (; parents - next >= SimdMinimumBatch; next += Blake3Avx2.Lanes)
+                for (; next < parents; next += Blake3Avx2.Lanes)
                 {
                     var batch = Math.Min(Blake3Avx2.Lanes, parents - next);
                     for (var lane = 0; lane < Blake3Avx2.Lanes; lane++)
@@ -151,12 +167,7 @@ public static unsafe class Blake3
 
                     // In place: parent p goes where child 2p was; every child this batch reads is loaded
                     // before the batch writes, and later batches read only beyond what it writes.
-                    CompressBatch(lanes, 1, 0, false, Parent, 0, 0, batch, cvs + (8 * next));
-                    if (batch < Blake3Avx2.Lanes)
-                    {
-                        next = parents;
-                        break;
-                    }
+                    CompressBatch(lanes, lanes, blockCounts, lastLengths, 0, false, Parent, 0, 0, batch, cvs + (8 * next));
                 }
             }
 
@@ -177,16 +188,16 @@ public static unsafe class Blake3
     }
 
     /// <summary>One eight-lane call; with fewer than eight real inputs only their chaining values are kept.</summary>
-    private static void CompressBatch(byte** lanes, int blocks, ulong counter, bool counterPerLane, uint flags, uint startFlag, uint endFlag, int count, uint* output)
+    private static void CompressBatch(byte** lanes, byte** lastBlocks, int* blockCounts, uint* lastLengths, ulong counter, bool counterPerLane, uint flags, uint startFlag, uint endFlag, int count, uint* output)
     {
         if (count == Blake3Avx2.Lanes)
         {
-            Blake3Avx2.Compress8(lanes, blocks, counter, counterPerLane, flags, startFlag, endFlag, output);
+            Blake3Avx2.Compress8(lanes, lastBlocks, blockCounts, lastLengths, counter, counterPerLane, flags, startFlag, endFlag, output);
             return;
         }
 
         var all = stackalloc uint[8 * Blake3Avx2.Lanes];
-        Blake3Avx2.Compress8(lanes, blocks, counter, counterPerLane, flags, startFlag, endFlag, all);
+        Blake3Avx2.Compress8(lanes, lastBlocks, blockCounts, lastLengths, counter, counterPerLane, flags, startFlag, endFlag, all);
         new ReadOnlySpan<uint>(all, 8 * count).CopyTo(new Span<uint>(output, 8 * count));
     }
 }
