@@ -6,11 +6,12 @@ namespace Mesh.Chunking;
 
 /// <summary>
 /// BLAKE3 (plain hashing mode, 32-byte output) of an input held in memory, written for this project
-/// from the BLAKE3 specification. Whole 1 KiB chunks are compressed eight at a time with AVX2 where the
-/// CPU has it, and so are the parent nodes of the tree, level by level; the rest is scalar. Allocates
+/// from the BLAKE3 specification. Where the CPU has AVX2, the 1 KiB chunks (the last one partial or not)
+/// are compressed eight at a time, and so are the parent nodes of the tree, level by level; only the
+/// root and inputs of at most one chunk use the scalar compression. Allocates
 /// nothing for inputs up to 1 MiB (the largest FastCDC chunk) and rents from the shared pool above.
 /// Not the chunk hash: measured against SHA-256 on the SHA extensions it was not fast enough here to
-/// be worth a wire-format change (docs/chunking.md, "BLAKE3 of our own"); kept, tested and benchmarked
+/// be worth a wire-format change (docs/chunking.md, "Session 4: BLAKE3 of our own"); kept, tested and benchmarked
 /// for a parameter set on machines where it wins.
 /// </summary>
 internal static unsafe class Blake3

@@ -9,7 +9,7 @@ namespace Mesh.Chunking;
 /// Eight BLAKE3 compressions at once with AVX2: lane i of every <see cref="Vector256{T}"/> is input i,
 /// so the sixteen state words are sixteen vectors and each message word is one vector, transposed from
 /// the eight inputs' blocks. Rotations by 16 and 8 are byte shuffles, by 12 and 7 two shifts and an OR
-/// (AVX2 has no vector rotate). Used for runs of whole 1 KiB chunks and for parent nodes.
+/// (AVX2 has no vector rotate). Used for the chunks (leaves) of an input and for the parent nodes.
 /// </summary>
 internal static unsafe class Blake3Avx2
 {
