@@ -64,8 +64,11 @@ def measure(pair, scenario, stage, source, timeout):
     tool_before = pair.tool_bytes()
 
     start = time.monotonic()
+    start_utc = time.time()
     scenario.apply(pair.folder_a, stage)
+    scan_start = time.monotonic()
     pair.scan(scenario.subs)
+    scan_seconds = time.monotonic() - scan_start
     ok = wait_synced(pair, timeout)
     seconds = time.monotonic() - start
 
@@ -74,6 +77,8 @@ def measure(pair, scenario, stage, source, timeout):
     result = {
         "seconds": seconds,
         "completed": ok,
+        "scan_seconds": scan_seconds,
+        "start_utc": time.strftime("%H:%M:%S", time.gmtime(start_utc)) + f".{int(start_utc * 1000) % 1000:03d}",
         "wire_a_to_b": sent_after - sent_before,
         "wire_b_to_a": received_after - received_before,
         "reconnected": keys_before != keys_after,
@@ -113,7 +118,9 @@ def run_tool(make_pair, base, source, timeout, only):
                 continue
             r = measure(pair, scenario, stage, source, timeout)
             results[scenario.key] = r
-            print(f"  {pair.name} {scenario.key}: {r['seconds']:.2f} s, A->B {r['wire_a_to_b']:,} B, "
+            print(f"  {pair.name} {scenario.key}: {r['seconds']:.2f} s (scan command {r['scan_seconds']:.2f} s, "
+                  f"started {r['start_utc']} UTC), "
+                  f"CPU A/B {r['cpu_a']:.2f}/{r['cpu_b']:.2f}, A->B {r['wire_a_to_b']:,} B, "
                   f"B->A {r['wire_b_to_a']:,} B, trees {'equal' if r['trees_equal'] else 'DIFFER'}"
                   f"{'' if r['completed'] else ', TIMED OUT'}", file=sys.stderr, flush=True)
             if not r["completed"] or not r["trees_equal"]:

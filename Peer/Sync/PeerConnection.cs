@@ -334,6 +334,8 @@ internal sealed class PeerConnection
         // With more to come at once, planning now would see half of a change: new names of a renamed
         // directory without the deletes of the old ones, which makes copies instead of one move.
         var wake = _engine.Store.StoreRemote(folderId, Remote, indexId, accepted, replace) || folder.Status.NeedFiles > 0;
+        _logger.LogDebug("Index {Kind} from {Device} for {Folder}: {Count} entries stored, more {More}, wakes the puller {Wake}",
+            full ? "full" : "update", Remote.Short, folderId, accepted.Count, more, wake);
         if (more)
         {
             if (wake)
@@ -473,6 +475,8 @@ internal sealed class PeerConnection
             }
 
             await SendAsync(envelope, ct).ConfigureAwait(false);
+            _logger.LogDebug("Index {Kind} to {Device} for {Folder}: {Count} entries up to sequence {Sequence}, more {More}",
+                envelope.Index is null ? "update" : "full", Remote.Short, folder.Id, batch.Count, sent, cut);
         }
     }
 
