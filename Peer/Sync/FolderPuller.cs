@@ -44,6 +44,10 @@ internal sealed class FolderPuller
     /// <summary>Pulls whenever something may be needed, retrying failures after the configured pause.</summary>
     public async Task RunAsync(CancellationToken ct)
     {
+        // Index updates arrive in bursts (one per batch a peer commits); at most one pass per
+        // PullDebounce keeps a large sync from re-planning the whole folder for every message, while a
+        // change after a quiet spell (one edited file) is planned at once.
+        var spacing = new RunSpacing(_engine.Options.PullDebounce, _engine.Time);
         while (!ct.IsCancellationRequested)
         {
             var wanted = _folder.PullWanted.Next;
@@ -65,6 +69,7 @@ internal sealed class FolderPuller
                 complete = false;
             }
 
+            spacing.Ended();
             if (complete)
             {
                 await wanted.WaitAsync(ct).ConfigureAwait(false);
@@ -74,9 +79,7 @@ internal sealed class FolderPuller
                 await Task.WhenAny(wanted, Task.Delay(_engine.Options.PullRetryInterval, _engine.Time, ct)).ConfigureAwait(false);
             }
 
-            // Index updates arrive in bursts (one per batch a peer commits); planning once per burst
-            // keeps a large sync from re-planning the whole folder for every message.
-            await Task.Delay(_engine.Options.PullDebounce, _engine.Time, ct).ConfigureAwait(false);
+            await spacing.WaitAsync(ct).ConfigureAwait(false);
         }
     }
 
