@@ -1,4 +1,5 @@
 using Mesh.Proto;
+using Microsoft.Win32.SafeHandles;
 
 namespace Mesh.Chunking;
 
@@ -28,6 +29,17 @@ public static class ManifestBuilder
         // A bare handle rather than a FileStream: the pipeline's tasks read their own blocks with
         // positional reads, in parallel, straight into the blocks' buffers.
         using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, FileOptions.SequentialScan);
+        return await BuildAsync(file, parameters, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Builds the manifest of the file open as <paramref name="file"/> (read with positional reads, on
+    /// every core; the handle's position is neither used nor moved). The caller keeps the handle.
+    /// </summary>
+    public static async Task<FileManifest> BuildAsync(SafeFileHandle file, ChunkerParameters parameters, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        ArgumentNullException.ThrowIfNull(parameters);
         if (RandomAccess.GetLength(file) > 0)
         {
             return await ManifestPipeline.RunAsync(file, parameters, ManifestPipeline.DefaultBlockSize, ct).ConfigureAwait(false);

@@ -41,16 +41,21 @@ def wait_synced(pair, timeout):
     The second check is asked only once the tool says done. It guards against a status that is merely not
     updated yet (after a one-byte edit, counts and sizes are the same before and after), and costs both
     tools the same.
+
+    Returns the monotonic time at which the tool said done (for the check that then passed), or None on
+    timeout: the walk of both trees takes a noticeable part of a second at full size, and is reported apart.
     """
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            if pair.synced() and tree.stat_signature(pair.folder_a) == tree.stat_signature(pair.folder_b):
-                return True
+            if pair.synced():
+                said_done = time.monotonic()
+                if tree.stat_signature(pair.folder_a) == tree.stat_signature(pair.folder_b):
+                    return said_done
         except OSError:
             pass  # a status endpoint busy or restarting, or a file renamed under the walk; ask again
         time.sleep(POLL_SECONDS)
-    return False
+    return None
 
 
 def measure(pair, scenario, stage, source, timeout):
@@ -64,16 +69,23 @@ def measure(pair, scenario, stage, source, timeout):
     tool_before = pair.tool_bytes()
 
     start = time.monotonic()
+    start_utc = time.time()
     scenario.apply(pair.folder_a, stage)
+    scan_start = time.monotonic()
     pair.scan(scenario.subs)
-    ok = wait_synced(pair, timeout)
+    scan_seconds = time.monotonic() - scan_start
+    said_done = wait_synced(pair, timeout)
     seconds = time.monotonic() - start
+    ok = said_done is not None
 
     sent_after, received_after, keys_after = proc_stats.socket_bytes(pids[0], {own_b}, {own_a})
     tool_after = pair.tool_bytes()
     result = {
         "seconds": seconds,
         "completed": ok,
+        "scan_seconds": scan_seconds,
+        "status_seconds": said_done - start if ok else None,
+        "start_utc": time.strftime("%H:%M:%S", time.gmtime(start_utc)) + f".{int(start_utc * 1000) % 1000:03d}",
         "wire_a_to_b": sent_after - sent_before,
         "wire_b_to_a": received_after - received_before,
         "reconnected": keys_before != keys_after,
@@ -113,7 +125,10 @@ def run_tool(make_pair, base, source, timeout, only):
                 continue
             r = measure(pair, scenario, stage, source, timeout)
             results[scenario.key] = r
-            print(f"  {pair.name} {scenario.key}: {r['seconds']:.2f} s, A->B {r['wire_a_to_b']:,} B, "
+            print(f"  {pair.name} {scenario.key}: {r['seconds']:.2f} s (scan command {r['scan_seconds']:.2f} s, "
+                  f"status said done at {r['status_seconds'] or 0:.2f} s, "
+                  f"started {r['start_utc']} UTC), "
+                  f"CPU A/B {r['cpu_a']:.2f}/{r['cpu_b']:.2f}, A->B {r['wire_a_to_b']:,} B, "
                   f"B->A {r['wire_b_to_a']:,} B, trees {'equal' if r['trees_equal'] else 'DIFFER'}"
                   f"{'' if r['completed'] else ', TIMED OUT'}", file=sys.stderr, flush=True)
             if not r["completed"] or not r["trees_equal"]:
@@ -138,8 +153,8 @@ def mib(n):
 
 def table(all_results, tools):
     lines = [
-        "| scenario | tool | seconds (median) | A→B MiB | B→A MiB | peak RSS A / B MiB | CPU s A / B | time Mesh/Syncthing |",
-        "|---|---|---:|---:|---:|---:|---:|---:|",
+        "| scenario | tool | seconds (median) | tool said done at s | A→B MiB | B→A MiB | peak RSS A / B MiB | CPU s A / B | time Mesh/Syncthing |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for scenario in scenarios.ALL:
         medians = {}
@@ -157,9 +172,16 @@ def table(all_results, tools):
                 ratio = f"{medians['mesh'] / medians['syncthing']:.2f}"
             lines.append(
                 f"| {scenario.key} | {'Mesh' if tool == 'mesh' else 'Syncthing'} | {med('seconds'):.2f}{flags} | "
+                f"{said_done(runs)} | "
                 f"{mib(med('wire_a_to_b'))} | {mib(med('wire_b_to_a'))} | "
                 f"{med('rss_a_mib'):.0f} / {med('rss_b_mib'):.0f} | {med('cpu_a'):.2f} / {med('cpu_b'):.2f} | {ratio} |")
     return "\n".join(lines)
+
+
+def said_done(runs):
+    """Median of when the tool said done, before the harness's walk of both trees (older results lack it)."""
+    values = [r["status_seconds"] for r in runs if r.get("status_seconds") is not None]
+    return f"{statistics.median(values):.2f}" if values else "–"
 
 
 def main():

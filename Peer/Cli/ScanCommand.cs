@@ -5,8 +5,9 @@ using Mesh.Peer.Daemon;
 namespace Mesh.Peer.Cli;
 
 /// <summary>
-/// <c>mesh scan [--folder ID] [--path SUBPATH] [--home DIR]</c>: asks the running daemon to rescan now (what
-/// the watcher would ask for, without its delay) and returns once the scan is done.
+/// <c>mesh scan [--folder ID] [--path SUBPATH…] [--home DIR]</c>: asks the running daemon to rescan now (what
+/// the watcher would ask for, without its delay) and returns once the scan is done. Several paths are
+/// scanned as one scan, so a rename from one to another is recorded as a rename.
 /// </summary>
 internal sealed class ScanCommand : IMeshCommand
 {
@@ -15,7 +16,12 @@ internal sealed class ScanCommand : IMeshCommand
     {
         var home = HomeOption.Create();
         var folder = new Option<string?>("--folder") { Description = "The folder to scan (default: every folder)." };
-        var path = new Option<string?>("--path") { Description = "Only this path: relative to the folder, or absolute inside it." };
+        var path = new Option<string[]>("--path")
+        {
+            Description = "Only this path: relative to the folder, or absolute inside it. May be given more than once " +
+                "(or with several values); the paths are scanned together, so a rename between them is seen as one.",
+            AllowMultipleArgumentsPerToken = true,
+        };
         var command = new Command("scan", "Ask the running daemon to rescan now; returns when the scan is done.");
         command.Options.Add(folder);
         command.Options.Add(path);
@@ -28,7 +34,7 @@ internal sealed class ScanCommand : IMeshCommand
             ControlResponse response;
             try
             {
-                response = await ControlClient.SendAsync(socket, new ControlRequest(ControlRequest.Scan, parseResult.GetValue(folder), parseResult.GetValue(path)), ct).ConfigureAwait(false);
+                response = await ControlClient.SendAsync(socket, new ControlRequest(ControlRequest.Scan, parseResult.GetValue(folder), Paths: parseResult.GetValue(path) ?? []), ct).ConfigureAwait(false);
             }
             catch (ControlUnavailableException e)
             {
@@ -44,7 +50,12 @@ internal sealed class ScanCommand : IMeshCommand
 
             foreach (var scan in response.Scans ?? [])
             {
-                var where = scan.Path is null ? scan.Folder : $"{scan.Folder}/{scan.Path}";
+                var where = scan.Paths switch
+                {
+                    null => scan.Folder,
+                    [var one] => $"{scan.Folder}/{one}",
+                    var several => $"{scan.Folder}/{{{string.Join(", ", several)}}}",
+                };
                 await output.WriteLineAsync($"scanned {where}: {scan.Examined} entries, {scan.Changed} changes, {ByteSize.Format(scan.HashedBytes)} hashed").ConfigureAwait(false);
             }
 

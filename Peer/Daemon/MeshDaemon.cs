@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Mesh.Peer.Config;
 using Mesh.Peer.Control;
+using Mesh.Peer.Files;
 using Mesh.Peer.Identity;
 using Mesh.Peer.Index;
 using Mesh.Peer.Links;
@@ -170,8 +171,18 @@ internal sealed class MeshDaemon : IAsyncDisposable
     /// the folder or absolute inside it, null for the whole folder.
     /// </summary>
     /// <exception cref="ArgumentException">No such folder, or the path is outside every folder asked for.</exception>
-    public async Task<IReadOnlyList<ScanReport>> ScanAsync(string? folderId, string? path, CancellationToken ct)
+    public Task<IReadOnlyList<ScanReport>> ScanAsync(string? folderId, string? path, CancellationToken ct) =>
+        ScanAsync(folderId, path is null ? [] : [path], ct);
+
+    /// <summary>
+    /// Rescans <paramref name="paths"/> (none: the whole folder) now, all paths of a folder in one scan, so
+    /// a name moved between two of them is recorded as a rename without walking the rest of the folder.
+    /// Returns one report per folder scanned, when the changes are in the index.
+    /// </summary>
+    /// <exception cref="ArgumentException">No such folder, or a path is outside every folder asked for.</exception>
+    public async Task<IReadOnlyList<ScanReport>> ScanAsync(string? folderId, IReadOnlyList<string> paths, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(paths);
         List<SyncFolder> targets;
         if (folderId is null)
         {
@@ -188,30 +199,53 @@ internal sealed class MeshDaemon : IAsyncDisposable
                 : $"no folder '{folderId}' (known: {string.Join(", ", _config.Folders.Select(f => f.Id))})");
         }
 
-        var plan = new List<(string Folder, string? Path)>();
+        // Per folder, the paths that lie in it; null for the whole folder.
+        var plan = new List<(string Folder, List<string>? Paths)>();
         foreach (var folder in targets)
         {
-            if (ScanPath.TryResolve(folder.Root, path, out var relative, out var problem))
+            List<string>? inside = [];
+            foreach (var path in paths.Count == 0 ? [null] : paths.Select(p => (string?)p))
             {
-                plan.Add((folder.Id, relative));
+                if (!ScanPath.TryResolve(folder.Root, path, out var relative, out var problem))
+                {
+                    if (targets.Count == 1)
+                    {
+                        throw new ArgumentException(problem);
+                    }
+
+                    continue;
+                }
+
+                var scope = relative is null ? null : NearestKnown(folder.Id, relative);
+                if (scope is null)
+                {
+                    inside = null;
+                    break;
+                }
+
+                inside.Add(scope);
             }
-            else if (targets.Count == 1)
+
+            if (inside is null || inside.Count > 0)
             {
-                throw new ArgumentException(problem);
+                plan.Add((folder.Id, inside is null ? null : RelativeNames.Outermost(inside)));
             }
         }
 
         if (plan.Count == 0)
         {
-            throw new ArgumentException($"{path} is not inside any synced folder");
+            throw new ArgumentException($"{string.Join(", ", paths)} is not inside any synced folder");
         }
 
         var reports = new List<ScanReport>();
-        foreach (var (folder, relative) in plan)
+        foreach (var (folder, scopes) in plan)
         {
-            var scope = NearestKnown(folder, relative);
-            var result = await ScanFolderAsync(folder, scope, ct).ConfigureAwait(false);
-            reports.Add(new ScanReport(folder, scope, result.Examined, result.Changed, result.HashedBytes));
+            _logger.LogDebug("Scan asked for {Folder}/{Paths}", folder, scopes is null ? "(all)" : string.Join(", ", scopes));
+            var started = _time.GetTimestamp();
+            var result = await ScanFolderAsync(folder, scopes, ct).ConfigureAwait(false);
+            _logger.LogDebug("Scan asked for {Folder}/{Paths} done in {Milliseconds:F0} ms: {Examined} entries, {Changed} changes, {HashedBytes} bytes hashed",
+                folder, scopes is null ? "(all)" : string.Join(", ", scopes), _time.GetElapsedTime(started).TotalMilliseconds, result.Examined, result.Changed, result.HashedBytes);
+            reports.Add(new ScanReport(folder, scopes is { Count: 1 } ? scopes[0] : null, result.Examined, result.Changed, result.HashedBytes, scopes));
         }
 
         return reports;
@@ -382,7 +416,7 @@ internal sealed class MeshDaemon : IAsyncDisposable
             case ControlRequest.Scan:
                 try
                 {
-                    return new ControlResponse(true, Scans: await ScanAsync(request.Folder, request.Path, ct).ConfigureAwait(false));
+                    return new ControlResponse(true, Scans: await ScanAsync(request.Folder, request.AllPaths, ct).ConfigureAwait(false));
                 }
                 catch (ArgumentException e)
                 {
@@ -394,12 +428,12 @@ internal sealed class MeshDaemon : IAsyncDisposable
         }
     }
 
-    private async Task<Scanning.ScanResult> ScanFolderAsync(string folder, string? path, CancellationToken ct)
+    private async Task<Scanning.ScanResult> ScanFolderAsync(string folder, IReadOnlyList<string>? paths, CancellationToken ct)
     {
         var progress = _progress[folder];
         try
         {
-            return await Engine.ScanAsync(folder, path, new SynchronousProgress<Scanning.ScanProgress>(progress.OnScan), ct).ConfigureAwait(false);
+            return await Engine.ScanPathsAsync(folder, paths, new SynchronousProgress<Scanning.ScanProgress>(progress.OnScan), ct).ConfigureAwait(false);
         }
         finally
         {

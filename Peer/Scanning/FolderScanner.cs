@@ -46,17 +46,50 @@ internal sealed class FolderScanner
     /// Scans the folder, or only <paramref name="subPath"/> (a folder-relative name) and what is below it.
     /// The caller holds the folder's gate.
     /// </summary>
-    public async Task<ScanResult> ScanAsync(string? subPath, IProgress<ScanProgress>? progress, CancellationToken ct)
+    public Task<ScanResult> ScanAsync(string? subPath, IProgress<ScanProgress>? progress, CancellationToken ct) =>
+        ScanPathsAsync(subPath is null ? null : [subPath], progress, ct);
+
+    /// <summary>
+    /// Scans the folder, or only <paramref name="subPaths"/> (folder-relative names) and what is below
+    /// them, as one scan: a file that moved from one of the paths to another is seen as a rename. The
+    /// caller holds the folder's gate.
+    /// </summary>
+    public async Task<ScanResult> ScanPathsAsync(IReadOnlyList<string>? subPaths, IProgress<ScanProgress>? progress, CancellationToken ct)
     {
         var fs = _folder.FileSystem;
         var ignores = LoadIgnores();
-        // Only the scanned subtree: the watcher rescans each touched path, and while the puller applies
+        var scopes = subPaths is null ? null : RelativeNames.Outermost(subPaths);
+
+        // Only the scanned subtrees: the watcher rescans each touched path, and while the puller applies
         // thousands of renames a whole-index read per path (with the folder lock held) cost O(folder)
         // per file.
-        var records = _store.GetLocalUnder(_folder.Id, subPath);
-        var seen = Walk(subPath, ignores, ct);
+        Dictionary<string, StoredFile> records;
+        SortedDictionary<string, FileStat> seen;
+        if (scopes is null || scopes.Count == 1)
+        {
+            var only = scopes?[0];
+            records = _store.GetLocalUnder(_folder.Id, only);
+            seen = Walk(only, ignores, ct);
+        }
+        else
+        {
+            records = new Dictionary<string, StoredFile>(StringComparer.Ordinal);
+            seen = new SortedDictionary<string, FileStat>(StringComparer.Ordinal);
+            foreach (var scope in scopes)
+            {
+                foreach (var (name, record) in _store.GetLocalUnder(_folder.Id, scope))
+                {
+                    records[name] = record;
+                }
 
-        bool InScope(string name) => subPath is null || name == subPath || name.StartsWith(subPath + "/", StringComparison.Ordinal);
+                foreach (var (name, stat) in Walk(scope, ignores, ct))
+                {
+                    seen[name] = stat;
+                }
+            }
+        }
+
+        bool InScope(string name) => scopes is null || scopes.Exists(p => name == p || name.StartsWith(p + "/", StringComparison.Ordinal));
 
         var vanished = records.Values
             .Where(r => !r.Entry.Deleted && InScope(r.Entry.Name) && !seen.ContainsKey(r.Entry.Name) && !IsIgnored(ignores, r.Entry.Name, r.Entry.Type == FileType.Directory))
@@ -142,6 +175,8 @@ internal sealed class FolderScanner
         }
 
         changed += Commit(changes);
+        _logger.LogDebug("Scan of {Folder}/{Paths}: {Seen} entries walked, {Vanished} gone, {ToHash} files to hash ({Bytes} bytes)",
+            _folder.Id, scopes is null ? "(all)" : string.Join(", ", scopes), seen.Count, vanished.Count, toHash.Count, toHash.Sum(f => f.Stat.Size));
 
         var total = new ScanProgress(0, toHash.Count, 0, toHash.Sum(f => f.Stat.Size));
         progress?.Report(total);
@@ -333,18 +368,10 @@ internal sealed class FolderScanner
             }
         }
 
-        var stream = new FileStream(path, new FileStreamOptions
-        {
-            Mode = FileMode.Open,
-            Access = FileAccess.Read,
-            Share = FileShare.ReadWrite | FileShare.Delete,
-            BufferSize = 0,
-            Options = FileOptions.SequentialScan,
-        });
-        await using (stream.ConfigureAwait(false))
-        {
-            return await ManifestBuilder.BuildAsync(stream, ChunkerParameters.Default, ct).ConfigureAwait(false);
-        }
+        // Positional reads by the pipeline's own tasks: every core reads and hashes its blocks, where a
+        // stream was read front to back by one task while the others waited for blocks.
+        using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, FileOptions.SequentialScan);
+        return await ManifestBuilder.BuildAsync(file, ChunkerParameters.Default, ct).ConfigureAwait(false);
     }
 
     private FileEntry NewEntry(string name, FileType type, FileStat stat, StoredFile? previous) => new()

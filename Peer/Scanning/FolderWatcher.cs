@@ -68,6 +68,41 @@ internal sealed class FolderWatcher : IDisposable
         _timer.Dispose();
     }
 
+    /// <summary>
+    /// Drops the touched paths that lie in <paramref name="scopes"/> (null: the whole folder). Called by a
+    /// scan that is about to walk those paths: the changes behind events already received are on disk
+    /// before the walk, so that scan records them, and scanning them again once the debounce ends would
+    /// only repeat it. Events received later are kept.
+    /// </summary>
+    public void Forget(IReadOnlyList<string>? scopes)
+    {
+        bool Covered(string name) => scopes is null || scopes.Any(p => name == p || name.StartsWith(p + "/", StringComparison.Ordinal));
+
+        lock (_gate)
+        {
+            _touched.RemoveWhere(path => path is not null && Covered(path));
+            if (scopes is null)
+            {
+                // A full scan also covers a rescan of everything asked for after a watch error.
+                _touched.Remove(null);
+            }
+
+            _renamed.RemoveAll(rename => Covered(rename.From) && Covered(rename.To));
+        }
+    }
+
+    /// <summary>True while events are held for a rescan that the debounce has not started yet.</summary>
+    internal bool HasPending
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _touched.Count > 0 || _renamed.Count > 0;
+            }
+        }
+    }
+
     /// <summary>True when an error text is the inotify watch or instance limit.</summary>
     public static bool IsWatchLimit(Exception ex) =>
         ex.Message.Contains("inotify", StringComparison.OrdinalIgnoreCase) || ex.Message.Contains("max_user_watches", StringComparison.OrdinalIgnoreCase);

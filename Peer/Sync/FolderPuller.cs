@@ -44,6 +44,10 @@ internal sealed class FolderPuller
     /// <summary>Pulls whenever something may be needed, retrying failures after the configured pause.</summary>
     public async Task RunAsync(CancellationToken ct)
     {
+        // Index updates arrive in bursts (one per batch a peer commits); at most one pass per
+        // PullDebounce keeps a large sync from re-planning the whole folder for every message, while a
+        // change after a quiet spell (one edited file) is planned at once.
+        var spacing = new RunSpacing(_engine.Options.PullDebounce, _engine.Time);
         while (!ct.IsCancellationRequested)
         {
             var wanted = _folder.PullWanted.Next;
@@ -65,6 +69,7 @@ internal sealed class FolderPuller
                 complete = false;
             }
 
+            spacing.Ended();
             if (complete)
             {
                 await wanted.WaitAsync(ct).ConfigureAwait(false);
@@ -74,9 +79,7 @@ internal sealed class FolderPuller
                 await Task.WhenAny(wanted, Task.Delay(_engine.Options.PullRetryInterval, _engine.Time, ct)).ConfigureAwait(false);
             }
 
-            // Index updates arrive in bursts (one per batch a peer commits); planning once per burst
-            // keeps a large sync from re-planning the whole folder for every message.
-            await Task.Delay(_engine.Options.PullDebounce, _engine.Time, ct).ConfigureAwait(false);
+            await spacing.WaitAsync(ct).ConfigureAwait(false);
         }
     }
 
@@ -89,7 +92,10 @@ internal sealed class FolderPuller
     {
         var connections = _engine.ConnectionsFor(_folder.Id);
         var devices = connections.Select(c => c.Remote).ToList();
+        var planStarted = _engine.Time.GetTimestamp();
         var needs = NeedPlanner.Plan(_engine.Store, _folder.Id, _engine.Store.GetRemoteDifferences(_folder.Id, devices));
+        _logger.LogDebug("Folder {Folder}: pull pass planned {Count} needs from {Devices} peers in {Milliseconds:F1} ms",
+            _folder.Id, needs.Count, devices.Count, _engine.Time.GetElapsedTime(planStarted).TotalMilliseconds);
         if (needs.Count == 0)
         {
             if (devices.Count > 0)
@@ -470,6 +476,7 @@ internal sealed class FolderPuller
             // The record may only describe what a power cut cannot take back: the rename too.
             DirectoryFlush.Flush(Path.GetDirectoryName(path)!);
             Commit(WithVersion(entry, need.Version), inode);
+            _logger.LogDebug("Folder {Folder}: {Name} renamed into place and committed", _folder.Id, name);
             return true;
         }
         finally
@@ -523,7 +530,9 @@ internal sealed class FolderPuller
         try
         {
             var existing = RandomAccess.GetLength(handle);
+            var started = _engine.Time.GetTimestamp();
             var copied = CopyFromBase(need, handle);
+            var copyDone = _engine.Time.GetTimestamp();
             var wanted = new List<(ChunkRef Chunk, long Offset)>();
             var buffer = ArrayPool<byte>.Shared.Rent(ChunkerParameters.FromId(manifest.ChunkerId).MaxSize);
             try
@@ -564,6 +573,7 @@ internal sealed class FolderPuller
                 ArrayPool<byte>.Shared.Return(buffer);
             }
 
+            var localDone = _engine.Time.GetTimestamp();
             if (missing.Count == 1)
             {
                 var data = await FetchAsync(need, missing[0].Chunk, missing[0].Offset, ct).ConfigureAwait(false);
@@ -585,7 +595,12 @@ internal sealed class FolderPuller
                 return handle;
             }
 
+            var fetchDone = _engine.Time.GetTimestamp();
             Fs.Flush(handle);
+            _logger.LogDebug("Folder {Folder}: {Name} assembled: old version copied {Copy:F1} ms ({Reused} of {Chunks} chunks), other local chunks {Local:F1} ms, {Fetched} chunks fetched {Fetch:F1} ms, fsync {Flush:F1} ms",
+                _folder.Id, need.Entry.Name, _engine.Time.GetElapsedTime(started, copyDone).TotalMilliseconds, copied?.Count(c => c) ?? 0, manifest.Chunks.Count,
+                _engine.Time.GetElapsedTime(copyDone, localDone).TotalMilliseconds, missing.Count, _engine.Time.GetElapsedTime(localDone, fetchDone).TotalMilliseconds,
+                _engine.Time.GetElapsedTime(fetchDone).TotalMilliseconds);
         }
         catch
         {

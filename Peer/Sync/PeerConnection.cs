@@ -334,6 +334,8 @@ internal sealed class PeerConnection
         // With more to come at once, planning now would see half of a change: new names of a renamed
         // directory without the deletes of the old ones, which makes copies instead of one move.
         var wake = _engine.Store.StoreRemote(folderId, Remote, indexId, accepted, replace) || folder.Status.NeedFiles > 0;
+        _logger.LogDebug("Index {Kind} from {Device} for {Folder}: {Count} entries stored, more {More}, wakes the puller {Wake}",
+            full ? "full" : "update", Remote.Short, folderId, accepted.Count, more, wake);
         if (more)
         {
             if (wake)
@@ -420,6 +422,7 @@ internal sealed class PeerConnection
     {
         var sent = from;
         var first = full;
+        var spacing = new RunSpacing(_engine.Options.IndexDebounce, _engine.Time);
         while (!ct.IsCancellationRequested)
         {
             var changed = folder.LocalChanged.Next;
@@ -453,8 +456,9 @@ internal sealed class PeerConnection
             {
                 await changed.WaitAsync(ct).ConfigureAwait(false);
 
-                // Local commits come one file at a time while pulling; a short pause sends them as batches.
-                await Task.Delay(_engine.Options.IndexDebounce, _engine.Time, ct).ConfigureAwait(false);
+                // Local commits come one file at a time while pulling; sending at most once per
+                // IndexDebounce turns them into batches, while a commit after a quiet spell goes at once.
+                await spacing.WaitAsync(ct).ConfigureAwait(false);
                 continue;
             }
 
@@ -473,6 +477,9 @@ internal sealed class PeerConnection
             }
 
             await SendAsync(envelope, ct).ConfigureAwait(false);
+            spacing.Ended();
+            _logger.LogDebug("Index {Kind} to {Device} for {Folder}: {Count} entries up to sequence {Sequence}, more {More}",
+                envelope.Index is null ? "update" : "full", Remote.Short, folder.Id, batch.Count, sent, cut);
         }
     }
 

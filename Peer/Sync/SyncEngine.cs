@@ -127,16 +127,28 @@ internal sealed class SyncEngine : IAsyncDisposable
     public FolderStatus GetStatus(string folderId) => _folders[folderId].Folder.Status;
 
     /// <summary>Scans a folder (or a path in it) now and returns when the changes are in the index.</summary>
-    public async Task<ScanResult> ScanAsync(string folderId, string? subPath = null, IProgress<ScanProgress>? progress = null, CancellationToken ct = default)
+    public Task<ScanResult> ScanAsync(string folderId, string? subPath = null, IProgress<ScanProgress>? progress = null, CancellationToken ct = default) =>
+        ScanPathsAsync(folderId, subPath is null ? null : [subPath], progress, ct);
+
+    /// <summary>
+    /// Scans several paths of a folder (the whole folder when <paramref name="subPaths"/> is null) as one
+    /// scan, so a name moved from one of them to another is recorded as a rename, and returns when the
+    /// changes are in the index.
+    /// </summary>
+    public async Task<ScanResult> ScanPathsAsync(string folderId, IReadOnlyList<string>? subPaths, IProgress<ScanProgress>? progress = null, CancellationToken ct = default)
     {
         var runtime = _folders[folderId];
         await runtime.Folder.Gate.WaitAsync(ct).ConfigureAwait(false);
+
+        // This scan records what the watcher has been told about these paths so far; left pending, those
+        // events would scan the same change again when the watcher's debounce ends.
+        runtime.Watcher?.Forget(subPaths);
         var previous = runtime.Folder.Status;
         runtime.Folder.Status = previous with { State = FolderState.Scanning };
         var changed = true;
         try
         {
-            var result = await runtime.Scanner.ScanAsync(subPath, progress, ct).ConfigureAwait(false);
+            var result = await runtime.Scanner.ScanPathsAsync(subPaths, progress, ct).ConfigureAwait(false);
             changed = result.Changed > 0 || result.Requeued > 0;
             return result;
         }
@@ -153,6 +165,9 @@ internal sealed class SyncEngine : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>True while the folder's watcher holds events whose rescan its debounce has not started yet.</summary>
+    internal bool WatcherHasPending(string folderId) => _folders[folderId].Watcher?.HasPending ?? false;
 
     /// <summary>Queues a rescan of a path (or the whole folder when null); it runs in the background.</summary>
     public void RequestScan(string folderId, string? path)

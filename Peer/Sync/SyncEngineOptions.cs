@@ -24,10 +24,16 @@ internal sealed record SyncEngineOptions
     /// <summary>Bytes of small files committed together at most.</summary>
     public long CommitBatchBytes { get; init; } = 16 * 1024 * 1024;
 
-    /// <summary>Pause after a wake-up before the puller plans, so a burst of index updates is planned once.</summary>
+    /// <summary>
+    /// Least time from the end of one pull pass to the start of the next, so a burst of index updates is
+    /// planned once; a wake-up after a longer quiet spell plans at once.
+    /// </summary>
     public TimeSpan PullDebounce { get; init; } = TimeSpan.FromMilliseconds(50);
 
-    /// <summary>Pause after a local change before announcing it, so changes go out in batches.</summary>
+    /// <summary>
+    /// Least time between two index announcements to a peer, so local changes go out in batches; a change
+    /// after a longer quiet spell is announced at once.
+    /// </summary>
     public TimeSpan IndexDebounce { get; init; } = TimeSpan.FromMilliseconds(20);
 
     /// <summary>Target size of one Index/IndexUpdate message.</summary>

@@ -82,6 +82,26 @@ public sealed class ManifestBuilderTests
     }
 
     [Fact]
+    public async Task A_file_handle_built_in_parallel_blocks_equals_the_single_thread_build_and_keeps_the_handle_usable()
+    {
+        // The scanner hashes large files through an open handle (positional reads on every core).
+        var data = TestData.Random(9_000_000, 33);
+        var path = Path.Combine(Path.GetTempPath(), $"mesh-chunk-{Guid.NewGuid():N}");
+        await File.WriteAllBytesAsync(path, data);
+        try
+        {
+            using var handle = File.OpenHandle(path);
+            var manifest = await ManifestBuilder.BuildAsync(handle, ChunkerParameters.Default, CancellationToken.None);
+            Assert.Equal(ManifestBuilder.Build(data, ChunkerParameters.Default), manifest);
+            Assert.Equal(data.Length, RandomAccess.GetLength(handle));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public async Task File_path_build_uses_the_default_parameters()
     {
         var data = TestData.Random(2_500_000, 32);

@@ -63,6 +63,29 @@ public sealed class ControlCommandTests
     }
 
     [Fact]
+    public async Task Scan_of_two_paths_records_a_directory_moved_between_them_as_a_rename_without_reading_it()
+    {
+        using var home = new DaemonHome("a", "docs");
+        var docs = home.FolderPath("docs");
+        Directory.CreateDirectory(Path.Combine(docs, "files"));
+        Directory.CreateDirectory(Path.Combine(docs, "other"));
+        await File.WriteAllBytesAsync(Path.Combine(docs, "files", "a.bin"), new byte[300_000]);
+        await File.WriteAllTextAsync(Path.Combine(docs, "files", "b.txt"), "hello");
+        await File.WriteAllTextAsync(Path.Combine(docs, "other", "c.txt"), "not walked");
+        await using var daemon = await RunningDaemon.StartAsync(home);
+        await daemon.Daemon.InitialScanDone;
+        Directory.Move(Path.Combine(docs, "files"), Path.Combine(docs, "files-renamed"));
+
+        var (code, output, error) = await MeshCli.RunAsync("scan", "--folder", "docs", "--path", "files", "--path", "files-renamed", "--home", home.Home.Directory);
+
+        Assert.True(code == 0, error);
+        // One scan of both names: the three entries now under files-renamed, nothing of "other", nothing read.
+        Assert.Contains("scanned docs/{files, files-renamed}: 3 entries, 6 changes, 0 B hashed", output, StringComparison.Ordinal);
+        var folder = Assert.Single(daemon.Daemon.GetStatus().Folders);
+        Assert.Equal(3, folder.LocalFiles);
+    }
+
+    [Fact]
     public async Task Scan_of_an_unknown_folder_or_a_path_outside_fails_with_1()
     {
         using var home = new DaemonHome("a", "docs");

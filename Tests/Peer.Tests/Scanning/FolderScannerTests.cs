@@ -195,6 +195,37 @@ public sealed class FolderScannerTests : IDisposable
         Assert.False(store.GetLocal("f", "dir.txt")!.Entry.Deleted);
     }
 
+    [Fact]
+    public async Task A_scan_of_two_paths_sees_a_directory_moved_between_them_as_a_rename_and_reads_only_their_entries()
+    {
+        // `mesh scan --path old --path new`: one scan of both names recognises the move without
+        // walking (or reading the index of) the rest of the folder; two separate scans would hash the
+        // moved files again.
+        for (var i = 0; i < 100; i++)
+        {
+            Write($"other/{i}.txt", 10, seed: i);
+        }
+
+        Write("old/a.bin", 2_000_000);
+        Write("old/b.bin", 3000, seed: 2);
+        using var store = OpenStore();
+        var scanner = Scanner(store);
+        await scanner.ScanAsync(null, null, CancellationToken.None);
+        var original = store.GetLocal("f", "old/a.bin")!.Entry;
+        Directory.Move(Path.Combine(_root, "old"), Path.Combine(_root, "new"));
+        var before = store.LocalEntriesRead;
+
+        var result = await scanner.ScanPathsAsync(["old", "new", "new/a.bin"], null, CancellationToken.None);
+
+        Assert.Equal(0, result.HashedBytes);
+        Assert.Equal(3, result.Examined);
+        Assert.Equal(3, store.LocalEntriesRead - before);
+        Assert.Equal(original.Manifest, store.GetLocal("f", "new/a.bin")!.Entry.Manifest);
+        Assert.NotNull(store.GetLocal("f", "new/b.bin"));
+        Assert.True(store.GetLocal("f", "old/a.bin")!.Entry.Deleted);
+        Assert.True(store.GetLocal("f", "old")!.Entry.Deleted);
+    }
+
     private void Write(string name, int size, int seed = 1)
     {
         var path = Path.Combine(_root, name);

@@ -58,6 +58,41 @@ public sealed class FolderWatcherTests
         Assert.Equal(new string?[] { "incoming" }, requested.ToArray());
     }
 
+    [Fact]
+    public async Task Events_a_scan_has_covered_are_not_scanned_again_when_the_debounce_ends()
+    {
+        using var root = new TempFolder();
+        using var folder = new SyncFolder(new FolderOptions("w", root.Path), new Mesh.Peer.Files.LocalFileSystem());
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var requested = new System.Collections.Concurrent.ConcurrentQueue<string?>();
+        using var watcher = new FolderWatcher(folder, requested.Enqueue, _ => true, TimeSpan.FromSeconds(1), time,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        await File.WriteAllTextAsync(Path.Combine(root.Path, "scanned.txt"), "x");
+        await Eventually.TrueAsync(() => watcher.HasPending, "the event received", 20);
+
+        watcher.Forget(["scanned.txt", "elsewhere"]);
+        Assert.False(watcher.HasPending);
+        await File.WriteAllTextAsync(Path.Combine(root.Path, "later.txt"), "y");
+        await Eventually.TrueAsync(() => watcher.HasPending, "the later event received", 20);
+        watcher.Forget(["scanned.txt"]);
+        time.Advance(TimeSpan.FromSeconds(2));
+
+        Assert.Equal(new string?[] { "later.txt" }, requested.ToArray());
+    }
+
+    [Fact]
+    public async Task An_explicit_scan_does_not_wait_for_the_watcher_and_takes_over_its_pending_events()
+    {
+        await using var device = TestDevice.Create("w", TestDevice.TestOptions with { Watch = true, WatchDebounce = TimeSpan.FromMinutes(10) });
+        device.Write("edited.txt", "before the watcher's debounce ends");
+        await Eventually.TrueAsync(() => device.Engine.WatcherHasPending(TestDevice.FolderId), "the event received", 20);
+
+        await device.ScanAsync("edited.txt");
+
+        Assert.NotNull(device.Store.GetLocal(TestDevice.FolderId, "edited.txt"));
+        Assert.False(device.Engine.WatcherHasPending(TestDevice.FolderId));
+    }
+
     [Theory]
     [InlineData("The configured user limit (8192) on the number of inotify watches was reached.", true)]
     [InlineData("fs.inotify.max_user_watches too low", true)]
