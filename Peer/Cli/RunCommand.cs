@@ -89,7 +89,14 @@ internal sealed class RunCommand : IMeshCommand
         void Stop(PosixSignalContext context)
         {
             context.Cancel = true;
-            stop.Cancel();
+            try
+            {
+                stop.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The signal was delivered while the daemon was already returning: nothing left to stop.
+            }
         }
     }
 }

@@ -210,28 +210,8 @@ internal sealed class FolderWatcher : IDisposable
         }
     }
 
-    private static List<string?> Collapse(List<string?> paths)
-    {
-        if (paths.Contains(null))
-        {
-            return [null];
-        }
-
-        var result = new List<string?>();
-        string? last = null;
-        foreach (var path in paths.Select(p => p!).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
-        {
-            if (last is not null && path.StartsWith(last + "/", StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            result.Add(path);
-            last = path;
-        }
-
-        return result;
-    }
+    private static List<string?> Collapse(List<string?> paths) =>
+        paths.Contains(null) ? [null] : [.. RelativeNames.Outermost(paths.Select(p => p!))];
 
     private bool IsRecorded(string name)
     {

@@ -1,3 +1,5 @@
+using Mesh.Peer.Files;
+
 namespace Mesh.Peer.Scanning;
 
 /// <summary>
@@ -53,22 +55,5 @@ internal sealed class ScanQueue
         }
     }
 
-    private static List<string?> Collapse(HashSet<string> paths)
-    {
-        var sorted = paths.OrderBy(p => p, StringComparer.Ordinal).ToList();
-        var result = new List<string?>();
-        string? last = null;
-        foreach (var path in sorted)
-        {
-            if (last is not null && path.StartsWith(last + "/", StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            result.Add(path);
-            last = path;
-        }
-
-        return result;
-    }
+    private static List<string?> Collapse(HashSet<string> paths) => [.. RelativeNames.Outermost(paths)];
 }

@@ -114,4 +114,14 @@ public sealed class FolderWatcherTests
         queue.Add(null);
         Assert.Equal(new string?[] { null }, queue.TakeAsync(CancellationToken.None).Result);
     }
+
+    [Fact]
+    public void A_path_below_a_queued_one_is_collapsed_even_when_a_sibling_sorts_between_them()
+    {
+        var queue = new ScanQueue();
+        queue.Add("a");
+        queue.Add("a-x");
+        queue.Add("a/b");
+        Assert.Equal(new string?[] { "a", "a-x" }, queue.TakeAsync(CancellationToken.None).Result);
+    }
 }
