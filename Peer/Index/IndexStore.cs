@@ -19,6 +19,7 @@ internal sealed class IndexStore : IDisposable
     private readonly Lock _gate = new();
     private long _localEntriesRead;
     private long _localCommits;
+    private long _chunkRowsWritten;
     private readonly Lock _readGate = new();
     private SqliteConnection? _reader;
 
@@ -105,6 +106,9 @@ internal sealed class IndexStore : IDisposable
     /// <summary>Transactions of <see cref="CommitLocal"/> since the store was opened; lets tests count index commits.</summary>
     internal long LocalCommits => Interlocked.Read(ref _localCommits);
 
+    /// <summary>Rows of the local chunk table inserted, moved or deleted since opening.</summary>
+    internal long ChunkRowsWritten => Interlocked.Read(ref _chunkRowsWritten);
+
     /// <summary>Every local entry of a folder (tombstones included), by name.</summary>
     public Dictionary<string, StoredFile> GetAllLocal(string folder) => GetLocalUnder(folder, null);
 
@@ -156,38 +160,13 @@ internal sealed class IndexStore : IDisposable
             var sequence = ReadFolder(folder, transaction).MaxSequence;
             var committed = new List<FileEntry>();
             using var upsert = UpsertCommand(transaction);
-            using var deleteChunks = Command("DELETE FROM local_chunks WHERE folder = $f AND name = $n", transaction);
-            deleteChunks.Parameters.Add("$f", SqliteType.Text);
-            deleteChunks.Parameters.Add("$n", SqliteType.Text);
-            using var insertChunk = Command("INSERT INTO local_chunks (hash, folder, name, offset, length) VALUES ($h, $f, $n, $o, $l)", transaction);
-            insertChunk.Parameters.Add("$h", SqliteType.Blob);
-            insertChunk.Parameters.Add("$f", SqliteType.Text);
-            insertChunk.Parameters.Add("$n", SqliteType.Text);
-            insertChunk.Parameters.Add("$o", SqliteType.Integer);
-            insertChunk.Parameters.Add("$l", SqliteType.Integer);
+            using var chunkRows = new LocalChunkRows(_connection, transaction);
             foreach (var (original, inode) in changes)
             {
                 var entry = original.Clone();
                 entry.Sequence = ++sequence;
                 Upsert(upsert, folder, _localDevice, entry, inode);
-                deleteChunks.Parameters["$f"].Value = folder;
-                deleteChunks.Parameters["$n"].Value = entry.Name;
-                deleteChunks.ExecuteNonQuery();
-                if (!entry.Deleted && entry.Manifest is not null)
-                {
-                    long offset = 0;
-                    foreach (var chunk in entry.Manifest.Chunks)
-                    {
-                        insertChunk.Parameters["$h"].Value = chunk.Hash.ToByteArray();
-                        insertChunk.Parameters["$f"].Value = folder;
-                        insertChunk.Parameters["$n"].Value = entry.Name;
-                        insertChunk.Parameters["$o"].Value = offset;
-                        insertChunk.Parameters["$l"].Value = (long)chunk.Length;
-                        insertChunk.ExecuteNonQuery();
-                        offset += chunk.Length;
-                    }
-                }
-
+                chunkRows.Replace(folder, entry.Name, entry.Deleted ? null : entry.Manifest);
                 committed.Add(entry);
             }
 
@@ -196,6 +175,7 @@ internal sealed class IndexStore : IDisposable
             update.Parameters.AddWithValue("$f", folder);
             update.ExecuteNonQuery();
             transaction.Commit();
+            Interlocked.Add(ref _chunkRowsWritten, chunkRows.RowsWritten);
             return committed;
         }
     }

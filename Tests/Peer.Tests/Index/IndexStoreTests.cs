@@ -163,6 +163,57 @@ public sealed class IndexStoreTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(false, 4)]   // a one-byte overwrite: the changed chunk (and at most its neighbour) go and come
+    [InlineData(true, 1000)] // a one-byte insert near the start: every later row moves by one byte
+    public void A_new_version_rewrites_only_the_chunk_rows_that_differ_and_every_chunk_is_found_at_its_new_offset(bool insert, int maxRowsWritten)
+    {
+        using var store = Open();
+        store.EnsureFolder("f", 1);
+        var block = new byte[3 * 1024 * 1024];
+        new Random(7).NextBytes(block);
+        var content = new byte[block.Length * 2]; // the same bytes twice: repeated chunks must keep a row each
+        block.CopyTo(content, 0);
+        block.CopyTo(content, block.Length);
+        var entry = Entry("data.bin");
+        entry.Manifest = Mesh.Chunking.ManifestBuilder.Build(content, Mesh.Chunking.ChunkerParameters.Default);
+        store.CommitLocal("f", [(entry, 0UL)]);
+        var before = store.ChunkRowsWritten;
+
+        var edited = insert ? [.. content[..1000], (byte)42, .. content[1000..]] : (byte[])content.Clone();
+        if (!insert)
+        {
+            edited[content.Length / 4] ^= 0xFF;
+        }
+
+        var next = Entry("data.bin");
+        next.Manifest = Mesh.Chunking.ManifestBuilder.Build(edited, Mesh.Chunking.ChunkerParameters.Default);
+        store.CommitLocal("f", [(next, 0UL)]);
+
+        Assert.InRange(store.ChunkRowsWritten - before, 1, maxRowsWritten);
+        var expected = new Dictionary<Mesh.Chunking.ChunkHash, List<ChunkLocation>>();
+        long offset = 0;
+        foreach (var chunk in next.Manifest.Chunks)
+        {
+            var hash = new Mesh.Chunking.ChunkHash(chunk.Hash.Span);
+            if (!expected.TryGetValue(hash, out var list))
+            {
+                expected[hash] = list = [];
+            }
+
+            list.Add(new ChunkLocation("f", "data.bin", offset, (int)chunk.Length));
+            offset += chunk.Length;
+        }
+
+        var gone = entry.Manifest.Chunks.Select(c => new Mesh.Chunking.ChunkHash(c.Hash.Span)).Where(h => !expected.ContainsKey(h)).ToList();
+        var found = store.FindLocalChunks([.. expected.Keys, .. gone]);
+        Assert.Equal(expected.Count, found.Count);
+        foreach (var (hash, locations) in expected)
+        {
+            Assert.Equal(locations.OrderBy(l => l.Offset), found[hash].OrderBy(l => l.Offset));
+        }
+    }
+
     [Fact]
     public void Tombstones_older_than_the_cutoff_are_forgotten()
     {
