@@ -24,6 +24,7 @@ internal sealed class PeerConnection
     private const int MaxBatchRequests = 256;
     private const int RequestBatchBytes = 1024 * 1024;
     private const int ResponseBatchBytes = 256 * 1024;
+    private const int HoldUpTo = 16;
     private static readonly int HoldBelowBytes = Mesh.Chunking.ChunkerParameters.All.Min(p => p.MinSize);
 
     // No request may ask for more than the largest chunk any known chunker cuts.
@@ -59,7 +60,7 @@ internal sealed class PeerConnection
         _logger = logger;
         _allowed = allowed;
         _budget = new ByteBudget(engine.Options.MaxInFlightBytesPerLink);
-        _coalescer = new RequestCoalescer(SendAsync, MaxBatchRequests, RequestBatchBytes, HoldBelowBytes);
+        _coalescer = new RequestCoalescer(SendAsync, MaxBatchRequests, RequestBatchBytes, HoldBelowBytes, HoldUpTo);
     }
 
     /// <summary>Messages that carried our chunk requests to a peer taking batches (fewer than the requests when batches formed).</summary>

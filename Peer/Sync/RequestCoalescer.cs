@@ -8,11 +8,13 @@ namespace Mesh.Peer.Sync;
 /// made while another is being sent queues, and the next send takes everything queued; and a small
 /// request (under <paramref name="holdBelowBytes"/>, such as a whole file of a few KiB) made while
 /// earlier requests are still unanswered is held until they all are answered (<see cref="Finished"/>),
-/// until the queue is full, or until another request is sent — whichever comes first. Thousands of
-/// small files therefore go as a few messages a round trip instead of one message, encode, frame and
-/// (on the other side) task per file; large chunks are never held.
+/// until <paramref name="holdUpTo"/> requests wait, or until another request is sent — whichever comes
+/// first. Thousands of small files therefore go as messages of many requests instead of one message,
+/// encode, frame and (on the other side) task per file, while several such messages stay in flight
+/// (holding until everything is answered would run the link in lock-step rounds); large chunks are
+/// never held.
 /// </summary>
-internal sealed class RequestCoalescer(Func<SyncEnvelope, CancellationToken, Task> send, int maxRequests, long maxBytes, int holdBelowBytes)
+internal sealed class RequestCoalescer(Func<SyncEnvelope, CancellationToken, Task> send, int maxRequests, long maxBytes, int holdBelowBytes, int holdUpTo)
 {
     private readonly Lock _gate = new();
     private List<Request> _queued = [];
@@ -37,7 +39,7 @@ internal sealed class RequestCoalescer(Func<SyncEnvelope, CancellationToken, Tas
             _queued.Add(request);
             _queuedBytes += request.Size;
             _outstanding++;
-            var hold = request.Size < holdBelowBytes && _outstanding > _queued.Count && _queued.Count < maxRequests && _queuedBytes < maxBytes;
+            var hold = request.Size < holdBelowBytes && _outstanding > _queued.Count && _queued.Count < holdUpTo && _queuedBytes < maxBytes;
             if (_sending || hold)
             {
                 return Task.CompletedTask;

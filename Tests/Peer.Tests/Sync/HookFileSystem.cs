@@ -52,6 +52,18 @@ internal sealed class HookFileSystem(bool caseSensitive = true) : IFileSystem
         }
     }
 
+    public void FlushAll(IReadOnlyList<SafeFileHandle> handles)
+    {
+        _inner.FlushAll(handles);
+        foreach (var handle in handles)
+        {
+            if (_writeHandles.TryRemove(handle, out var path))
+            {
+                Flushed[path] = true;
+            }
+        }
+    }
+
     public void Rename(string from, string to)
     {
         BeforeRename?.Invoke(from, to);

@@ -20,7 +20,7 @@ public sealed class RequestCoalescerTests
 
             firstSend.TrySetResult();
             await release.Task;
-        }, maxRequests: 4, maxBytes: 10_000, holdBelowBytes: 0);
+        }, maxRequests: 4, maxBytes: 10_000, holdBelowBytes: 0, holdUpTo: 0);
 
         // The first request goes out at once and holds the sender; the next nine queue behind it.
         var first = coalescer.SendAsync(new Request { Id = 1, Size = 100 }, CancellationToken.None);
@@ -52,7 +52,7 @@ public sealed class RequestCoalescerTests
 
             sent.Add(Ids(envelope));
             return Task.CompletedTask;
-        }, maxRequests: 10, maxBytes: 10_000, holdBelowBytes: 0);
+        }, maxRequests: 10, maxBytes: 10_000, holdBelowBytes: 0, holdUpTo: 0);
 
         await Assert.ThrowsAsync<LinkClosedException>(() => coalescer.SendAsync(new Request { Id = 1, Size = 1 }, CancellationToken.None));
         await coalescer.SendAsync(new Request { Id = 2, Size = 1 }, CancellationToken.None);
@@ -68,7 +68,7 @@ public sealed class RequestCoalescerTests
         {
             sent.Add(Ids(envelope));
             return Task.CompletedTask;
-        }, maxRequests: 10, maxBytes: 100_000, holdBelowBytes: 1000);
+        }, maxRequests: 10, maxBytes: 100_000, holdBelowBytes: 1000, holdUpTo: 3);
 
         // Nothing in flight: the first small request goes at once; the next two wait for its answer.
         await coalescer.SendAsync(new Request { Id = 1, Size = 10 }, CancellationToken.None);
@@ -90,6 +90,13 @@ public sealed class RequestCoalescerTests
 
         await coalescer.Finished(CancellationToken.None);
         Assert.Equal(new ulong[][] { [1], [2, 3, 4], [5] }, sent.ToArray());
+
+        // With one in flight, the third held request fills the hold and sends all three.
+        await coalescer.SendAsync(new Request { Id = 6, Size = 10 }, CancellationToken.None);
+        await coalescer.SendAsync(new Request { Id = 7, Size = 10 }, CancellationToken.None);
+        Assert.Equal(3, sent.Count);
+        await coalescer.SendAsync(new Request { Id = 8, Size = 10 }, CancellationToken.None);
+        Assert.Equal(new ulong[][] { [1], [2, 3, 4], [5], [6, 7, 8] }, sent.ToArray());
     }
 
     private static ulong[] Ids(SyncEnvelope envelope) =>
