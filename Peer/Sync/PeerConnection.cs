@@ -63,9 +63,6 @@ internal sealed class PeerConnection
         _coalescer = new RequestCoalescer(SendAsync, MaxBatchRequests, RequestBatchBytes, HoldBelowBytes, HoldUpTo);
     }
 
-    /// <summary>Messages that carried our chunk requests to a peer taking batches (fewer than the requests when batches formed).</summary>
-    public int RequestMessagesSent => _coalescer.MessagesSent;
-
     /// <summary>The device at the other end.</summary>
     public DeviceId Remote => _link.RemoteDevice;
 
