@@ -58,7 +58,7 @@ internal sealed class PeerCompletion(string indexPath, DeviceId local, IndexStor
             if (_cache.TryGetValue((folder, peer), out var cached))
             {
                 var same = cached.LocalSequence == localSequence && cached.RemoteSequence == remoteSequence;
-                if (same || (cached.Files > 0 && time.GetElapsedTime(cached.At) < RefreshInterval && Count(folder, peer) > 0))
+                if (same || (cached.Files > 0 && time.GetElapsedTime(cached.At) < RefreshInterval && AnyDifference(folder, peer)))
                 {
                     return new PeerFolderReport(folder, cached.Files, cached.Bytes, localSequence, remoteSequence);
                 }
@@ -80,10 +80,14 @@ internal sealed class PeerCompletion(string indexPath, DeviceId local, IndexStor
         }
     }
 
-    private long Count(string folder, DeviceId peer)
+    // Asked on every poll while the peer catches up, so it stops at the first difference, looking from
+    // the newest local entries, which are the ones a peer that is still pulling lacks. Counting them all
+    // (a join over every local entry, ~30 ms for 22,000) at 20 polls a second was the largest share of a
+    // sender's CPU while a receiver pulled 20,000 small files.
+    private bool AnyDifference(string folder, DeviceId peer)
     {
-        using var command = Command("SELECT count(*) " + Differences, folder, peer);
-        return (long)command.ExecuteScalar()!;
+        using var command = Command("SELECT 1 " + Differences + " ORDER BY l.sequence DESC LIMIT 1", folder, peer);
+        return command.ExecuteScalar() is not null;
     }
 
     private (long Files, long Bytes) Compute(string folder, DeviceId peer)

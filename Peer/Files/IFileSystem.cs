@@ -29,6 +29,12 @@ internal interface IFileSystem
     /// <summary>Flushes a file's data to stable storage.</summary>
     void Flush(SafeFileHandle handle);
 
+    /// <summary>
+    /// Flushes the data of all <paramref name="handles"/> to stable storage: when it returns, each file is
+    /// as durable as <see cref="Flush"/> would have made it. May flush more than these files.
+    /// </summary>
+    void FlushAll(IReadOnlyList<SafeFileHandle> handles);
+
     /// <summary>Atomically renames, replacing a file at the destination.</summary>
     void Rename(string from, string to);
 

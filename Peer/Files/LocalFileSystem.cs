@@ -15,6 +15,9 @@ internal sealed partial class LocalFileSystem : IFileSystem
     private const int AtSymlinkNoFollow = 0x100;
     private const uint StatxBasicStats = 0x7ff;
     private const int StatxSize = 256;
+    private const int AtEmptyPath = 0x1000;
+    private const int StatxDevMajor = 136;
+    private const int StatxDevMinor = 140;
     private const int Enoent = 2;
     private const int Enotdir = 20;
 
@@ -49,6 +52,68 @@ internal sealed partial class LocalFileSystem : IFileSystem
 
     /// <inheritdoc />
     public void Flush(SafeFileHandle handle) => RandomAccess.FlushToDisk(handle);
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// On Linux one <c>syncfs</c> per file system the files are on. An fsync per small file writes that
+    /// file's inode block on its own — on ext4 without a journal, synchronously, once per file, although
+    /// one block holds sixteen inodes — which made fsyncs the largest share of a receiver's CPU while
+    /// pulling 20,000 small files; one syncfs writes each dirty block once. It also writes whatever else
+    /// is dirty on that file system, which is why only batches of small files use it. Since Linux 5.8
+    /// syncfs reports write-back errors.
+    /// </remarks>
+    public void FlushAll(IReadOnlyList<SafeFileHandle> handles)
+    {
+        if (!UseStatx)
+        {
+            foreach (var handle in handles)
+            {
+                Flush(handle);
+            }
+
+            return;
+        }
+
+        var synced = new HashSet<ulong>();
+        foreach (var handle in handles)
+        {
+            var added = false;
+            try
+            {
+                handle.DangerousAddRef(ref added);
+                var fd = (int)handle.DangerousGetHandle();
+                if (DeviceOf(fd) is not { } device)
+                {
+                    Flush(handle);
+                }
+                else if (synced.Add(device) && SyncFs(fd) != 0)
+                {
+                    var errno = Marshal.GetLastPInvokeError();
+                    synced.Remove(device);
+                    throw new IOException($"cannot flush the file system (errno {errno}: {Marshal.GetPInvokeErrorMessage(errno)})", errno);
+                }
+            }
+            finally
+            {
+                if (added)
+                {
+                    handle.DangerousRelease();
+                }
+            }
+        }
+    }
+
+    // The device (major, minor) of an open file, or null when statx cannot tell.
+    private static ulong? DeviceOf(int fd)
+    {
+        Span<byte> buffer = stackalloc byte[StatxSize];
+        if (Statx(fd, string.Empty, AtEmptyPath, StatxBasicStats, ref buffer[0]) != 0)
+        {
+            return null;
+        }
+
+        return ((ulong)BinaryPrimitives.ReadUInt32LittleEndian(buffer[StatxDevMajor..]) << 32) | BinaryPrimitives.ReadUInt32LittleEndian(buffer[StatxDevMinor..]);
+    }
 
     /// <inheritdoc />
     public void Rename(string from, string to)
@@ -178,6 +243,9 @@ internal sealed partial class LocalFileSystem : IFileSystem
 
     [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Statx(int dirfd, string path, int flags, uint mask, ref byte buffer);
+
+    [LibraryImport("libc", EntryPoint = "syncfs", SetLastError = true)]
+    private static partial int SyncFs(int fd);
 
     [LibraryImport("libc", EntryPoint = "utimensat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Utimensat(int dirfd, string path, ref long times, int flags);

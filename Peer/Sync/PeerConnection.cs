@@ -17,6 +17,16 @@ internal sealed class PeerConnection
 {
     private const int MaxConcurrentServes = 16;
 
+    // One RequestBatch asks for at most this many chunks and bytes, and one ResponseBatch carries about
+    // ResponseBatchBytes of data before the rest goes in the next one: a round of small files is one
+    // message, and no message holds up the link for long. Requests for less than the smallest chunk
+    // cut inside a file (whole small files, last chunks) may wait for the answers in flight.
+    private const int MaxBatchRequests = 256;
+    private const int RequestBatchBytes = 1024 * 1024;
+    private const int ResponseBatchBytes = 256 * 1024;
+    private const int HoldUpTo = 16;
+    private static readonly int HoldBelowBytes = Mesh.Chunking.ChunkerParameters.All.Min(p => p.MinSize);
+
     // No request may ask for more than the largest chunk any known chunker cuts.
     private static readonly int LargestChunk = Mesh.Chunking.ChunkerParameters.All.Max(p => p.MaxSize);
 
@@ -28,6 +38,7 @@ internal sealed class PeerConnection
     private readonly ConcurrentDictionary<ulong, TaskCompletionSource<Response>> _pending = new();
     private readonly ByteBudget _budget;
     private readonly HashSet<string> _fullIndexSeen = new(StringComparer.Ordinal);
+    private readonly RequestCoalescer _coalescer;
 
     // Folders whose puller is to be woken once the rest of a cut batch of index updates is in (receive loop only).
     private readonly HashSet<string> _wakeHeld = new(StringComparer.Ordinal);
@@ -35,6 +46,7 @@ internal sealed class PeerConnection
     private readonly IReadOnlySet<string>? _allowed;
     private HashSet<string> _shared = new(StringComparer.Ordinal);
     private ulong _nextRequestId;
+    private bool _peerTakesBatches;
     private string? _stopReason;
 
     /// <summary>
@@ -48,6 +60,7 @@ internal sealed class PeerConnection
         _logger = logger;
         _allowed = allowed;
         _budget = new ByteBudget(engine.Options.MaxInFlightBytesPerLink);
+        _coalescer = new RequestCoalescer(SendAsync, MaxBatchRequests, RequestBatchBytes, HoldBelowBytes, HoldUpTo);
     }
 
     /// <summary>The device at the other end.</summary>
@@ -96,6 +109,7 @@ internal sealed class PeerConnection
             }
 
             _shared = shared;
+            _peerTakesBatches = hello.Features.Contains(SyncProtocol.RequestBatchFeature);
             IsReady = true;
             _logger.LogInformation("Link to {Device} ready over {Path}; sharing {Folders}", Remote.Short, _link.PathName, string.Join(",", shared));
             foreach (var (folder, from, full) in starts)
@@ -164,6 +178,7 @@ internal sealed class PeerConnection
         var id = Interlocked.Increment(ref _nextRequestId);
         var answer = new TaskCompletionSource<Response>(TaskCreationOptions.RunContinuationsAsynchronously);
         _pending[id] = answer;
+        var coalesced = false;
         try
         {
             if (!IsReady)
@@ -172,7 +187,24 @@ internal sealed class PeerConnection
             }
 
             var request = new Request { Id = id, Folder = folder, Name = name, Offset = (ulong)offset, Size = (uint)size, Hash = hash };
-            await SendAsync(new SyncEnvelope { Request = request }, ct).ConfigureAwait(false);
+            if (_peerTakesBatches)
+            {
+                // The sender may carry other callers' requests too, so it stops only with the link, not with this caller.
+                coalesced = true;
+                try
+                {
+                    await _coalescer.SendAsync(request, _stop.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                {
+                    throw new LinkClosedException("The link ended.");
+                }
+            }
+            else
+            {
+                await SendAsync(new SyncEnvelope { Request = request }, ct).ConfigureAwait(false);
+            }
+
             Response response;
             try
             {
@@ -194,6 +226,24 @@ internal sealed class PeerConnection
         {
             _pending.TryRemove(id, out _);
             _budget.Release(size);
+            if (coalesced)
+            {
+                await FinishCoalescedAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    // Sends what the coalescer held for this answer; a failure there is the link's, and is met by the
+    // requests it carried, not by this one, whose outcome is already decided.
+    private async Task FinishCoalescedAsync()
+    {
+        try
+        {
+            await _coalescer.Finished(_stop.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is LinkClosedException or OperationCanceledException)
+        {
+            // The link is ending; RunAsync fails every request still waiting.
         }
     }
 
@@ -206,6 +256,7 @@ internal sealed class PeerConnection
             DeviceId = ByteString.CopyFrom(_engine.LocalDevice.Bytes),
             DeviceName = _engine.Options.DeviceName,
             ClientVersion = "mesh " + SyncProtocol.Version,
+            Features = { SyncProtocol.RequestBatchFeature },
         };
         foreach (var folder in _engine.Folders.Where(f => IsAllowed(f.Id)))
         {
@@ -289,10 +340,18 @@ internal sealed class PeerConnection
                     var request = envelope.Request;
                     _ = Task.Run(() => ServeAsync(request, ct), ct);
                     break;
+                case SyncEnvelope.BodyOneofCase.RequestBatch:
+                    await _serveSlots.WaitAsync(ct).ConfigureAwait(false);
+                    var requests = envelope.RequestBatch.Requests;
+                    _ = Task.Run(() => ServeBatchAsync(requests, ct), ct);
+                    break;
                 case SyncEnvelope.BodyOneofCase.Response:
-                    if (_pending.TryGetValue(envelope.Response.Id, out var waiter))
+                    Deliver(envelope.Response);
+                    break;
+                case SyncEnvelope.BodyOneofCase.ResponseBatch:
+                    foreach (var response in envelope.ResponseBatch.Responses)
                     {
-                        waiter.TrySetResult(envelope.Response);
+                        Deliver(response);
                     }
 
                     break;
@@ -352,35 +411,20 @@ internal sealed class PeerConnection
         }
     }
 
+    private void Deliver(Response response)
+    {
+        if (_pending.TryGetValue(response.Id, out var waiter))
+        {
+            waiter.TrySetResult(response);
+        }
+    }
+
     private async Task ServeAsync(Request request, CancellationToken ct)
     {
-        byte[]? buffer = null;
+        var rented = new List<byte[]>(1);
         try
         {
-            var response = new Response { Id = request.Id };
-            if (!_shared.Contains(request.Folder) || !_engine.TryGetFolder(request.Folder, out var folder))
-            {
-                response.Code = ErrorCode.NoSuchFolder;
-            }
-            else if (request.Size == 0 || request.Size > LargestChunk || request.Hash.Length != Mesh.Chunking.ChunkHash.Size)
-            {
-                response.Code = ErrorCode.Generic;
-            }
-            else
-            {
-                buffer = ArrayPool<byte>.Shared.Rent((int)request.Size);
-                var data = buffer.AsMemory(0, (int)request.Size);
-                if (FindChunk(folder, request, data.Span))
-                {
-                    response.Data = UnsafeByteOperations.UnsafeWrap(data);
-                }
-                else
-                {
-                    response.Code = ErrorCode.InvalidFile;
-                }
-            }
-
-            await SendAsync(new SyncEnvelope { Response = response }, ct).ConfigureAwait(false);
+            await SendAsync(new SyncEnvelope { Response = Answer(request, rented) }, ct).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is LinkClosedException or OperationCanceledException)
         {
@@ -388,13 +432,88 @@ internal sealed class PeerConnection
         }
         finally
         {
-            if (buffer is not null)
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
-
+            ReturnAll(rented);
             _serveSlots.Release();
         }
+    }
+
+    // Each request of a batch is answered as if it came alone (a missing chunk is an error code for that
+    // request only); the answers go out in messages of about ResponseBatchBytes of data each.
+    private async Task ServeBatchAsync(IList<Request> requests, CancellationToken ct)
+    {
+        var rented = new List<byte[]>(requests.Count);
+        try
+        {
+            var batch = new ResponseBatch();
+            var bytes = 0;
+            foreach (var request in requests)
+            {
+                var response = Answer(request, rented);
+                batch.Responses.Add(response);
+                bytes += response.Data.Length;
+                if (bytes >= ResponseBatchBytes)
+                {
+                    await SendAsync(new SyncEnvelope { ResponseBatch = batch }, ct).ConfigureAwait(false);
+                    ReturnAll(rented);
+                    batch = new ResponseBatch();
+                    bytes = 0;
+                }
+            }
+
+            if (batch.Responses.Count > 0)
+            {
+                await SendAsync(new SyncEnvelope { ResponseBatch = batch }, ct).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is LinkClosedException or OperationCanceledException)
+        {
+            // The link is gone; the requester retries elsewhere.
+        }
+        finally
+        {
+            ReturnAll(rented);
+            _serveSlots.Release();
+        }
+    }
+
+    private static void ReturnAll(List<byte[]> rented)
+    {
+        foreach (var buffer in rented)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        rented.Clear();
+    }
+
+    // The answer's data lives in a buffer added to rented, which the caller returns once it is sent.
+    private Response Answer(Request request, List<byte[]> rented)
+    {
+        var response = new Response { Id = request.Id };
+        if (!_shared.Contains(request.Folder) || !_engine.TryGetFolder(request.Folder, out var folder))
+        {
+            response.Code = ErrorCode.NoSuchFolder;
+        }
+        else if (request.Size == 0 || request.Size > LargestChunk || request.Hash.Length != Mesh.Chunking.ChunkHash.Size)
+        {
+            response.Code = ErrorCode.Generic;
+        }
+        else
+        {
+            var buffer = ArrayPool<byte>.Shared.Rent((int)request.Size);
+            rented.Add(buffer);
+            var data = buffer.AsMemory(0, (int)request.Size);
+            if (FindChunk(folder, request, data.Span))
+            {
+                response.Data = UnsafeByteOperations.UnsafeWrap(data);
+            }
+            else
+            {
+                response.Code = ErrorCode.InvalidFile;
+            }
+        }
+
+        return response;
     }
 
     // The name and offset are where the requester saw the chunk; if the file changed since, the chunk

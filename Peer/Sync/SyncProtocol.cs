@@ -13,6 +13,12 @@ internal static class SyncProtocol
     /// <summary>The protocol version this build speaks.</summary>
     public const uint Version = 1;
 
+    /// <summary>
+    /// Listed in Hello by a device that answers <see cref="RequestBatch"/> with <see cref="ResponseBatch"/>;
+    /// batches are sent only to a peer that lists it, so older peers keep getting one request per message.
+    /// </summary>
+    public const string RequestBatchFeature = "request-batch";
+
     /// <summary>Serializes an envelope, stamping the version.</summary>
     public static byte[] Encode(SyncEnvelope envelope)
     {

@@ -35,11 +35,15 @@ internal sealed class FakePeer : IAsyncDisposable
         return message is null ? null : SyncEnvelope.Parser.ParseFrom(message.Value.Span);
     }
 
-    public async Task HelloAsync(string folder)
+    /// <summary>The kinds of messages <see cref="ServeAsync"/> received, in order.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<SyncEnvelope.BodyOneofCase> Received { get; } = new();
+
+    /// <summary>Exchanges Hello; the fake lists <paramref name="features"/> (none: it speaks the first protocol only).</summary>
+    public async Task HelloAsync(string folder, params string[] features)
     {
         var theirs = await ReceiveAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(SyncEnvelope.BodyOneofCase.Hello, theirs!.BodyCase);
-        var hello = new Hello { DeviceId = ByteString.CopyFrom(Identity.Id.Bytes), DeviceName = "fake" };
+        var hello = new Hello { DeviceId = ByteString.CopyFrom(Identity.Id.Bytes), DeviceName = "fake", Features = { features } };
         hello.Folders.Add(new FolderHello { Id = folder, IndexId = 42 });
         await SendAsync(new SyncEnvelope { Hello = hello });
     }
@@ -65,9 +69,16 @@ internal sealed class FakePeer : IAsyncDisposable
             }
 
             var envelope = SyncEnvelope.Parser.ParseFrom(message.Value.Span);
+            Received.Enqueue(envelope.BodyCase);
             if (envelope.BodyCase == SyncEnvelope.BodyOneofCase.Request)
             {
                 await SendAsync(new SyncEnvelope { Response = answer(envelope.Request) });
+            }
+            else if (envelope.BodyCase == SyncEnvelope.BodyOneofCase.RequestBatch)
+            {
+                var batch = new ResponseBatch();
+                batch.Responses.AddRange(envelope.RequestBatch.Requests.Select(answer));
+                await SendAsync(new SyncEnvelope { ResponseBatch = batch });
             }
         }
     });

@@ -8,6 +8,8 @@ internal sealed class HookFileSystem(bool caseSensitive = true) : IFileSystem
 {
     private readonly LocalFileSystem _inner = new();
     private readonly System.Collections.Concurrent.ConcurrentDictionary<SafeFileHandle, string> _writeHandles = new();
+    private int _flushCalls;
+    private int _flushAllCalls;
 
     public Action<string>? BeforeOpenWrite { get; set; }
 
@@ -22,6 +24,11 @@ internal sealed class HookFileSystem(bool caseSensitive = true) : IFileSystem
     public System.Collections.Concurrent.ConcurrentDictionary<string, bool> Flushed { get; } = new(StringComparer.Ordinal);
 
     public bool IsCaseSensitive { get; } = caseSensitive;
+
+    /// <summary>Calls of <see cref="Flush"/> (one file) and <see cref="FlushAll"/> (a batch).</summary>
+    public int FlushCalls => Volatile.Read(ref _flushCalls);
+
+    public int FlushAllCalls => Volatile.Read(ref _flushAllCalls);
 
     public FileStat? Stat(string path) => _inner.Stat(path);
 
@@ -45,10 +52,24 @@ internal sealed class HookFileSystem(bool caseSensitive = true) : IFileSystem
 
     public void Flush(SafeFileHandle handle)
     {
+        Interlocked.Increment(ref _flushCalls);
         _inner.Flush(handle);
         if (_writeHandles.TryRemove(handle, out var path))
         {
             Flushed[path] = true;
+        }
+    }
+
+    public void FlushAll(IReadOnlyList<SafeFileHandle> handles)
+    {
+        Interlocked.Increment(ref _flushAllCalls);
+        _inner.FlushAll(handles);
+        foreach (var handle in handles)
+        {
+            if (_writeHandles.TryRemove(handle, out var path))
+            {
+                Flushed[path] = true;
+            }
         }
     }
 

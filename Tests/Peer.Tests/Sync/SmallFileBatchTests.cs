@@ -55,5 +55,9 @@ public sealed class SmallFileBatchTests
         // In batches of 100, every rename but the first of each batch follows an unrecorded one.
         Assert.True(previousUnrecorded >= Files - 10, $"only {previousUnrecorded} of {Files} renames followed an unrecorded file");
         Assert.Empty(Directory.GetFiles(b.FolderPath, ".mesh.*", SearchOption.AllDirectories));
+
+        // One durability barrier per batch (a syncfs on Linux), not an fsync per file.
+        Assert.Equal(0, hooks.FlushCalls);
+        Assert.InRange(hooks.FlushAllCalls, Files / 100, Files / 10);
     }
 }
