@@ -25,7 +25,7 @@ internal sealed class PeerConnection
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly SemaphoreSlim _serveSlots = new(MaxConcurrentServes, MaxConcurrentServes);
-    private readonly ConcurrentDictionary<ulong, TaskCompletionSource<Response>> _pending = new();
+    private readonly ConcurrentDictionary<ulong, TaskCompletionSource<(ErrorCode Code, ChunkBuffer? Data)>> _pending = new();
     private readonly ByteBudget _budget;
     private readonly HashSet<string> _fullIndexSeen = new(StringComparer.Ordinal);
 
@@ -155,14 +155,14 @@ internal sealed class PeerConnection
         _stop.Cancel();
     }
 
-    /// <summary>Asks the peer for one chunk; the bytes are not yet verified.</summary>
+    /// <summary>Asks the peer for one chunk; the bytes are not yet verified, and the caller disposes them.</summary>
     /// <exception cref="ChunkUnavailableException">The peer answered with an error or did not answer in time.</exception>
     /// <exception cref="LinkClosedException">The link ended.</exception>
-    public async Task<ByteString> RequestAsync(string folder, string name, long offset, int size, ByteString hash, CancellationToken ct)
+    public async Task<ChunkBuffer> RequestAsync(string folder, string name, long offset, int size, ByteString hash, CancellationToken ct)
     {
         await _budget.AcquireAsync(size, ct).ConfigureAwait(false);
         var id = Interlocked.Increment(ref _nextRequestId);
-        var answer = new TaskCompletionSource<Response>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var answer = new TaskCompletionSource<(ErrorCode Code, ChunkBuffer? Data)>(TaskCreationOptions.RunContinuationsAsynchronously);
         _pending[id] = answer;
         try
         {
@@ -173,7 +173,7 @@ internal sealed class PeerConnection
 
             var request = new Request { Id = id, Folder = folder, Name = name, Offset = (ulong)offset, Size = (uint)size, Hash = hash };
             await SendAsync(new SyncEnvelope { Request = request }, ct).ConfigureAwait(false);
-            Response response;
+            (ErrorCode Code, ChunkBuffer? Data) response;
             try
             {
                 response = await answer.Task.WaitAsync(_engine.Options.RequestTimeout, _engine.Time, ct).ConfigureAwait(false);
@@ -183,8 +183,9 @@ internal sealed class PeerConnection
                 throw new ChunkUnavailableException($"no answer from {Remote.Short} within {_engine.Options.RequestTimeout}", ex);
             }
 
-            if (response.Code != ErrorCode.None)
+            if (response.Code != ErrorCode.None || response.Data is null)
             {
+                response.Data?.Dispose();
                 throw new ChunkUnavailableException(response.Code);
             }
 
@@ -270,6 +271,14 @@ internal sealed class PeerConnection
                 return "link closed by peer";
             }
 
+            // Chunk responses are most of the traffic of a pull: read in place, their bytes copied once
+            // into a pooled buffer, with no protobuf objects in between.
+            if (ResponseReader.TryRead(message.Value.Span, out var responseId, out var code, out var data))
+            {
+                Answer(responseId, code, message.Value.Span[data]);
+                continue;
+            }
+
             if (!SyncProtocol.TryDecode(message.Value.Span, out var envelope, out var error))
             {
                 await CloseWithAsync(error!, ct).ConfigureAwait(false);
@@ -290,11 +299,7 @@ internal sealed class PeerConnection
                     _ = Task.Run(() => ServeAsync(request, ct), ct);
                     break;
                 case SyncEnvelope.BodyOneofCase.Response:
-                    if (_pending.TryGetValue(envelope.Response.Id, out var waiter))
-                    {
-                        waiter.TrySetResult(envelope.Response);
-                    }
-
+                    Answer(envelope.Response.Id, envelope.Response.Code, envelope.Response.Data.Span);
                     break;
                 case SyncEnvelope.BodyOneofCase.Close:
                     return "peer closed: " + envelope.Close.Reason;
@@ -305,6 +310,21 @@ internal sealed class PeerConnection
                     // Ping, or a message kind from a newer version: nothing to do.
                     break;
             }
+        }
+    }
+
+    // An answer nobody waits for any more (timed out, cancelled) is dropped; its buffer goes back at once.
+    private void Answer(ulong id, ErrorCode code, ReadOnlySpan<byte> data)
+    {
+        if (!_pending.TryGetValue(id, out var waiter))
+        {
+            return;
+        }
+
+        var buffer = code == ErrorCode.None ? ChunkBuffer.CopyOf(data) : null;
+        if (!waiter.TrySetResult((code, buffer)))
+        {
+            buffer?.Dispose();
         }
     }
 

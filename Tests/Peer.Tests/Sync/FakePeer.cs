@@ -45,7 +45,10 @@ internal sealed class FakePeer : IAsyncDisposable
     }
 
     /// <summary>Answers chunk requests from <paramref name="answer"/> until stopped; other messages are dropped.</summary>
-    public Task ServeAsync(Func<Request, Response> answer) => Task.Run(async () =>
+    public Task ServeAsync(Func<Request, Response> answer) => ServeRawAsync(request => SyncProtocol.Encode(new SyncEnvelope { Response = answer(request) }));
+
+    /// <summary>Answers chunk requests with the link messages <paramref name="answer"/> encodes, as they are.</summary>
+    public Task ServeRawAsync(Func<Request, byte[]> answer) => Task.Run(async () =>
     {
         while (!_stop.IsCancellationRequested)
         {
@@ -67,7 +70,7 @@ internal sealed class FakePeer : IAsyncDisposable
             var envelope = SyncEnvelope.Parser.ParseFrom(message.Value.Span);
             if (envelope.BodyCase == SyncEnvelope.BodyOneofCase.Request)
             {
-                await SendAsync(new SyncEnvelope { Response = answer(envelope.Request) });
+                await SendRawAsync(answer(envelope.Request));
             }
         }
     });
