@@ -386,16 +386,20 @@ internal sealed class PeerConnection
             }
             else
             {
-                buffer = ArrayPool<byte>.Shared.Rent((int)request.Size);
-                var data = buffer.AsMemory(0, (int)request.Size);
-                if (FindChunk(folder, request, data.Span))
+                // The chunk is read where it sits in the finished message (link framing, envelope, data),
+                // so from the file to TLS it is not copied once.
+                var size = (int)request.Size;
+                var room = _link.FrameRoom;
+                var prefix = ResponseWriter.PrefixLength(request.Id, size);
+                buffer = ArrayPool<byte>.Shared.Rent(room + prefix + size);
+                if (FindChunk(folder, request, buffer.AsSpan(room + prefix, size)))
                 {
-                    response.Data = UnsafeByteOperations.UnsafeWrap(data);
+                    ResponseWriter.WritePrefix(buffer.AsSpan(room, prefix), request.Id, size);
+                    await SendWithRoomAsync(buffer.AsMemory(0, room + prefix + size), ct).ConfigureAwait(false);
+                    return;
                 }
-                else
-                {
-                    response.Code = ErrorCode.InvalidFile;
-                }
+
+                response.Code = ErrorCode.InvalidFile;
             }
 
             await SendAsync(new SyncEnvelope { Response = response }, ct).ConfigureAwait(false);
@@ -506,6 +510,19 @@ internal sealed class PeerConnection
         catch (LinkClosedException)
         {
             // Already gone.
+        }
+    }
+
+    private async Task SendWithRoomAsync(Memory<byte> buffer, CancellationToken ct)
+    {
+        await _sendLock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            await _link.SendWithRoomAsync(buffer, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            _sendLock.Release();
         }
     }
 
