@@ -16,8 +16,10 @@ internal static class ResponseWriter
     }
 
     /// <summary>Writes the prefix into <paramref name="destination"/>, which is exactly <see cref="PrefixLength"/> bytes.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">No data: protobuf would leave the field out, and no chunk is empty.</exception>
     public static void WritePrefix(Span<byte> destination, ulong id, int dataLength)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(dataLength);
         var position = 0;
         destination[position++] = (1 << 3) | 0;
         position += WriteVarint(destination[position..], SyncProtocol.Version);

@@ -106,6 +106,27 @@ public sealed class ResponseReaderTests
         Assert.False(ResponseReader.TryRead(twoBodies, out _, out _, out _));
     }
 
+    [Theory]
+    [InlineData(1UL, 1)]
+    [InlineData(127UL, 65_536)]
+    [InlineData(128UL, 1024 * 1024)]
+    [InlineData(ulong.MaxValue, 300)]
+    [InlineData(0UL, 16_384)]
+    public void The_hand_written_prefix_is_byte_for_byte_what_protobuf_encodes(ulong id, int size)
+    {
+        var data = SyncEngineTests.RandomBytes(size, 11);
+        var expected = SyncProtocol.Encode(new SyncEnvelope { Response = new Response { Id = id, Data = ByteString.CopyFrom(data) } });
+        var prefix = ResponseWriter.PrefixLength(id, size);
+        var message = new byte[prefix + size];
+        ResponseWriter.WritePrefix(message.AsSpan(0, prefix), id, size);
+        data.CopyTo(message, prefix);
+
+        Assert.Equal(expected, message);
+        Assert.True(ResponseReader.TryRead(message, out var readId, out _, out var range));
+        Assert.Equal(id, readId);
+        Assert.Equal(new Range(prefix, prefix + size), range);
+    }
+
     [Fact]
     public void A_chunk_buffer_holds_a_copy_until_disposed()
     {
