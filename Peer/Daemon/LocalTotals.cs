@@ -57,7 +57,7 @@ internal sealed class LocalTotals(string indexPath, DeviceId local, IndexStore s
     {
         long files = 0;
         long bytes = 0;
-        _connection ??= Open(indexPath);
+        _connection ??= IndexStore.OpenReader(indexPath);
         using var command = _connection.CreateCommand();
         command.CommandText = CountQuery;
         command.Parameters.AddWithValue("$f", folder);
@@ -116,11 +116,4 @@ internal sealed class LocalTotals(string indexPath, DeviceId local, IndexStore s
         }
     }
 
-    private static SqliteConnection Open(string path)
-    {
-        var builder = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false };
-        var connection = new SqliteConnection(builder.ToString());
-        connection.Open();
-        return connection;
-    }
 }

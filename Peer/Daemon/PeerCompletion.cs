@@ -35,9 +35,7 @@ internal sealed class PeerCompletion(string indexPath, DeviceId local, IndexStor
         {
             if (_connection is null)
             {
-                var builder = new SqliteConnectionStringBuilder { DataSource = indexPath, Mode = SqliteOpenMode.ReadOnly, Pooling = false };
-                _connection = new SqliteConnection(builder.ToString());
-                _connection.Open();
+                _connection = IndexStore.OpenReader(indexPath);
             }
 
             return _connection;

@@ -110,6 +110,47 @@ internal sealed class TlsLink : ILink
     }
 
     /// <inheritdoc />
+    public int FrameRoom => FrameHeader.Size;
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// The header goes into the room in front, so a chunk response read straight into its buffer
+    /// reaches TLS without a copy. An index message that zstd may shrink takes the copying path.
+    /// </remarks>
+    public async ValueTask SendWithRoomAsync(Memory<byte> buffer, CancellationToken ct)
+    {
+        var length = buffer.Length - FrameHeader.Size;
+        if (length > MaxMessageSize)
+        {
+            throw new ArgumentException($"Message of {length} bytes exceeds the link's {MaxMessageSize}.", nameof(buffer));
+        }
+
+        if (length >= _options.CompressionThreshold && IndexCompression.IsIndexMessage(buffer.Span[FrameHeader.Size..]))
+        {
+            await SendAsync(buffer[FrameHeader.Size..], ct).ConfigureAwait(false);
+            return;
+        }
+
+        ThrowIfClosed();
+        await _sendGate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            ThrowIfClosed();
+            new FrameHeader(FrameFlags.None, length).WriteTo(buffer.Span);
+            await _tls.WriteAsync(buffer, _abort.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or AuthenticationException or OperationCanceledException)
+        {
+            Abort();
+            throw new LinkClosedException("The link failed while sending: " + ex.Message, ex);
+        }
+        finally
+        {
+            _sendGate.Release();
+        }
+    }
+
+    /// <inheritdoc />
     /// <remarks>A cancelled receive ends the link, since the stream may stop in the middle of a frame.</remarks>
     public async ValueTask<ReadOnlyMemory<byte>?> ReceiveAsync(CancellationToken ct)
     {

@@ -576,7 +576,7 @@ internal sealed class FolderPuller
             var localDone = _engine.Time.GetTimestamp();
             if (missing.Count == 1)
             {
-                var data = await FetchAsync(need, missing[0].Chunk, missing[0].Offset, ct).ConfigureAwait(false);
+                using var data = await FetchAsync(need, missing[0].Chunk, missing[0].Offset, ct).ConfigureAwait(false);
                 RandomAccess.Write(handle, data.Span, missing[0].Offset);
             }
             else if (missing.Count > 1)
@@ -584,7 +584,7 @@ internal sealed class FolderPuller
                 var options = new ParallelOptions { MaxDegreeOfParallelism = _engine.Options.MaxParallelRequestsPerFile, CancellationToken = ct };
                 await Parallel.ForEachAsync(missing, options, async (item, token) =>
                 {
-                    var data = await FetchAsync(need, item.Chunk, item.Offset, token).ConfigureAwait(false);
+                    using var data = await FetchAsync(need, item.Chunk, item.Offset, token).ConfigureAwait(false);
                     RandomAccess.Write(handle, data.Span, item.Offset);
                 }).ConfigureAwait(false);
             }
@@ -800,7 +800,7 @@ internal sealed class FolderPuller
         return false;
     }
 
-    private async Task<ReadOnlyMemory<byte>> FetchAsync(Need need, ChunkRef chunk, long offset, CancellationToken ct)
+    private async Task<ChunkBuffer> FetchAsync(Need need, ChunkRef chunk, long offset, CancellationToken ct)
     {
         var connections = _engine.ConnectionsFor(_folder.Id).Where(c => need.Holders.Contains(c.Remote)).ToList();
         if (connections.Count == 0)
@@ -819,8 +819,10 @@ internal sealed class FolderPuller
                 if (data.Length == chunk.Length && LocalChunkReader.HashMatches(data.Span, chunk.Hash.Span))
                 {
                     _engine.CountFetched(data.Length);
-                    return data.Memory;
+                    return data;
                 }
+
+                data.Dispose();
 
                 _logger.LogWarning("Folder {Folder}: {Device} sent data for {Name}@{Offset} that does not match its hash; rejected",
                     _folder.Id, connection.Remote.Short, need.Entry.Name, offset);

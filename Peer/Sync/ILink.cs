@@ -30,6 +30,19 @@ internal interface ILink : IAsyncDisposable
     ValueTask SendAsync(ReadOnlyMemory<byte> message, CancellationToken ct);
 
     /// <summary>
+    /// Bytes a sender may leave free in front of a message given to <see cref="SendWithRoomAsync"/>, where
+    /// the link writes its framing instead of copying the message behind it; 0 when it frames nothing.
+    /// </summary>
+    int FrameRoom => 0;
+
+    /// <summary>
+    /// Sends the message that starts <see cref="FrameRoom"/> bytes into <paramref name="buffer"/>; the link
+    /// may overwrite those first bytes. The caller may reuse the buffer once this completes.
+    /// </summary>
+    /// <exception cref="LinkClosedException">The link is gone.</exception>
+    ValueTask SendWithRoomAsync(Memory<byte> buffer, CancellationToken ct) => SendAsync(buffer[FrameRoom..], ct);
+
+    /// <summary>
     /// Waits for the next message; null when the peer closed the link in order. The memory stays valid
     /// until the next call.
     /// </summary>

@@ -35,7 +35,7 @@ internal sealed class PeerConnection
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly SemaphoreSlim _serveSlots = new(MaxConcurrentServes, MaxConcurrentServes);
-    private readonly ConcurrentDictionary<ulong, TaskCompletionSource<Response>> _pending = new();
+    private readonly ConcurrentDictionary<ulong, TaskCompletionSource<(ErrorCode Code, ChunkBuffer? Data)>> _pending = new();
     private readonly ByteBudget _budget;
     private readonly HashSet<string> _fullIndexSeen = new(StringComparer.Ordinal);
     private readonly RequestCoalescer _coalescer;
@@ -169,14 +169,14 @@ internal sealed class PeerConnection
         _stop.Cancel();
     }
 
-    /// <summary>Asks the peer for one chunk; the bytes are not yet verified.</summary>
+    /// <summary>Asks the peer for one chunk; the bytes are not yet verified, and the caller disposes them.</summary>
     /// <exception cref="ChunkUnavailableException">The peer answered with an error or did not answer in time.</exception>
     /// <exception cref="LinkClosedException">The link ended.</exception>
-    public async Task<ByteString> RequestAsync(string folder, string name, long offset, int size, ByteString hash, CancellationToken ct)
+    public async Task<ChunkBuffer> RequestAsync(string folder, string name, long offset, int size, ByteString hash, CancellationToken ct)
     {
         await _budget.AcquireAsync(size, ct).ConfigureAwait(false);
         var id = Interlocked.Increment(ref _nextRequestId);
-        var answer = new TaskCompletionSource<Response>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var answer = new TaskCompletionSource<(ErrorCode Code, ChunkBuffer? Data)>(TaskCreationOptions.RunContinuationsAsynchronously);
         _pending[id] = answer;
         var coalesced = false;
         try
@@ -205,7 +205,7 @@ internal sealed class PeerConnection
                 await SendAsync(new SyncEnvelope { Request = request }, ct).ConfigureAwait(false);
             }
 
-            Response response;
+            (ErrorCode Code, ChunkBuffer? Data) response;
             try
             {
                 response = await answer.Task.WaitAsync(_engine.Options.RequestTimeout, _engine.Time, ct).ConfigureAwait(false);
@@ -215,8 +215,9 @@ internal sealed class PeerConnection
                 throw new ChunkUnavailableException($"no answer from {Remote.Short} within {_engine.Options.RequestTimeout}", ex);
             }
 
-            if (response.Code != ErrorCode.None)
+            if (response.Code != ErrorCode.None || response.Data is null)
             {
+                response.Data?.Dispose();
                 throw new ChunkUnavailableException(response.Code);
             }
 
@@ -321,6 +322,14 @@ internal sealed class PeerConnection
                 return "link closed by peer";
             }
 
+            // Chunk responses are most of the traffic of a pull: read in place, their bytes copied once
+            // into a pooled buffer, with no protobuf objects in between.
+            if (ResponseReader.TryRead(message.Value.Span, out var responseId, out var code, out var data))
+            {
+                Answer(responseId, code, message.Value.Span[data]);
+                continue;
+            }
+
             if (!SyncProtocol.TryDecode(message.Value.Span, out var envelope, out var error))
             {
                 await CloseWithAsync(error!, ct).ConfigureAwait(false);
@@ -346,12 +355,12 @@ internal sealed class PeerConnection
                     _ = Task.Run(() => ServeBatchAsync(requests, ct), ct);
                     break;
                 case SyncEnvelope.BodyOneofCase.Response:
-                    Deliver(envelope.Response);
+                    Answer(envelope.Response.Id, envelope.Response.Code, envelope.Response.Data.Span);
                     break;
                 case SyncEnvelope.BodyOneofCase.ResponseBatch:
                     foreach (var response in envelope.ResponseBatch.Responses)
                     {
-                        Deliver(response);
+                        Answer(response.Id, response.Code, response.Data.Span);
                     }
 
                     break;
@@ -411,20 +420,46 @@ internal sealed class PeerConnection
         }
     }
 
-    private void Deliver(Response response)
+    // An answer nobody waits for any more (timed out, cancelled) is dropped; its buffer goes back at once.
+    private void Answer(ulong id, ErrorCode code, ReadOnlySpan<byte> data)
     {
-        if (_pending.TryGetValue(response.Id, out var waiter))
+        if (!_pending.TryGetValue(id, out var waiter))
         {
-            waiter.TrySetResult(response);
+            return;
+        }
+
+        var buffer = code == ErrorCode.None ? ChunkBuffer.CopyOf(data) : null;
+        if (!waiter.TrySetResult((code, buffer)))
+        {
+            buffer?.Dispose();
         }
     }
 
     private async Task ServeAsync(Request request, CancellationToken ct)
     {
-        var rented = new List<byte[]>(1);
+        byte[]? buffer = null;
         try
         {
-            await SendAsync(new SyncEnvelope { Response = Answer(request, rented) }, ct).ConfigureAwait(false);
+            var code = Check(request, out var folder);
+            if (code == ErrorCode.None)
+            {
+                // The chunk is read where it sits in the finished message (link framing, envelope, data),
+                // so from the file to TLS it is not copied once.
+                var size = (int)request.Size;
+                var room = _link.FrameRoom;
+                var prefix = ResponseWriter.PrefixLength(request.Id, size);
+                buffer = ArrayPool<byte>.Shared.Rent(room + prefix + size);
+                if (FindChunk(folder!, request, buffer.AsSpan(room + prefix, size)))
+                {
+                    ResponseWriter.WritePrefix(buffer.AsSpan(room, prefix), request.Id, size);
+                    await SendWithRoomAsync(buffer.AsMemory(0, room + prefix + size), ct).ConfigureAwait(false);
+                    return;
+                }
+
+                code = ErrorCode.InvalidFile;
+            }
+
+            await SendAsync(new SyncEnvelope { Response = new Response { Id = request.Id, Code = code } }, ct).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is LinkClosedException or OperationCanceledException)
         {
@@ -432,7 +467,11 @@ internal sealed class PeerConnection
         }
         finally
         {
-            ReturnAll(rented);
+            if (buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+
             _serveSlots.Release();
         }
     }
@@ -489,21 +528,13 @@ internal sealed class PeerConnection
     // The answer's data lives in a buffer added to rented, which the caller returns once it is sent.
     private Response Answer(Request request, List<byte[]> rented)
     {
-        var response = new Response { Id = request.Id };
-        if (!_shared.Contains(request.Folder) || !_engine.TryGetFolder(request.Folder, out var folder))
-        {
-            response.Code = ErrorCode.NoSuchFolder;
-        }
-        else if (request.Size == 0 || request.Size > LargestChunk || request.Hash.Length != Mesh.Chunking.ChunkHash.Size)
-        {
-            response.Code = ErrorCode.Generic;
-        }
-        else
+        var response = new Response { Id = request.Id, Code = Check(request, out var folder) };
+        if (response.Code == ErrorCode.None)
         {
             var buffer = ArrayPool<byte>.Shared.Rent((int)request.Size);
             rented.Add(buffer);
             var data = buffer.AsMemory(0, (int)request.Size);
-            if (FindChunk(folder, request, data.Span))
+            if (FindChunk(folder!, request, data.Span))
             {
                 response.Data = UnsafeByteOperations.UnsafeWrap(data);
             }
@@ -514,6 +545,20 @@ internal sealed class PeerConnection
         }
 
         return response;
+    }
+
+    // Whether a request may be served at all: a folder shared with this peer, and a size and hash a chunk can have.
+    private ErrorCode Check(Request request, out SyncFolder? folder)
+    {
+        folder = null;
+        if (!_shared.Contains(request.Folder) || !_engine.TryGetFolder(request.Folder, out folder))
+        {
+            return ErrorCode.NoSuchFolder;
+        }
+
+        return request.Size == 0 || request.Size > LargestChunk || request.Hash.Length != Mesh.Chunking.ChunkHash.Size
+            ? ErrorCode.Generic
+            : ErrorCode.None;
     }
 
     // The name and offset are where the requester saw the chunk; if the file changed since, the chunk
@@ -612,6 +657,19 @@ internal sealed class PeerConnection
         catch (LinkClosedException)
         {
             // Already gone.
+        }
+    }
+
+    private async Task SendWithRoomAsync(Memory<byte> buffer, CancellationToken ct)
+    {
+        await _sendLock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            await _link.SendWithRoomAsync(buffer, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            _sendLock.Release();
         }
     }
 

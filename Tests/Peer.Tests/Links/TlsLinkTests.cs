@@ -175,6 +175,34 @@ public sealed class TlsLinkTests
     }
 
     [Fact]
+    public async Task A_message_sent_with_room_in_front_arrives_as_it_was_and_an_index_still_goes_compressed()
+    {
+        using var a = DeviceIdentity.CreateEphemeral();
+        using var b = DeviceIdentity.CreateEphemeral();
+        await using var pair = await TlsLinkPair.CreateAsync(a, b);
+        var room = pair.AToB.FrameRoom;
+
+        var response = SyncProtocol.Encode(new SyncEnvelope { Response = new Response { Id = 7, Data = ByteString.CopyFrom(new byte[100_000]) } });
+        var buffer = new byte[room + response.Length];
+        response.CopyTo(buffer, room);
+        await pair.AToB.SendWithRoomAsync(buffer, CancellationToken.None);
+        var received = await pair.BToA.ReceiveAsync(CancellationToken.None);
+        Assert.Equal(response, received!.Value.ToArray());
+        Assert.Equal(0, pair.AToB.CompressedMessagesSent);
+
+        var index = IndexMessage(2_000);
+        buffer = new byte[room + index.Length];
+        index.CopyTo(buffer, room);
+        await pair.AToB.SendWithRoomAsync(buffer, CancellationToken.None);
+        received = await pair.BToA.ReceiveAsync(CancellationToken.None);
+        Assert.Equal(index, received!.Value.ToArray());
+        Assert.Equal(1, pair.AToB.CompressedMessagesSent);
+
+        var oversized = new byte[room + pair.AToB.MaxMessageSize + 1];
+        await Assert.ThrowsAsync<ArgumentException>(() => pair.AToB.SendWithRoomAsync(oversized, CancellationToken.None).AsTask());
+    }
+
+    [Fact]
     public async Task Closing_in_order_ends_the_peers_receive_with_null()
     {
         using var a = DeviceIdentity.CreateEphemeral();

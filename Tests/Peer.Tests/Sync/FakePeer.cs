@@ -49,7 +49,10 @@ internal sealed class FakePeer : IAsyncDisposable
     }
 
     /// <summary>Answers chunk requests from <paramref name="answer"/> until stopped; other messages are dropped.</summary>
-    public Task ServeAsync(Func<Request, Response> answer) => Task.Run(async () =>
+    public Task ServeAsync(Func<Request, Response> answer) => ServeRawAsync(request => SyncProtocol.Encode(new SyncEnvelope { Response = answer(request) }));
+
+    /// <summary>Answers chunk requests with the link messages <paramref name="answer"/> encodes, as they are.</summary>
+    public Task ServeRawAsync(Func<Request, byte[]> answer) => Task.Run(async () =>
     {
         while (!_stop.IsCancellationRequested)
         {
@@ -72,12 +75,13 @@ internal sealed class FakePeer : IAsyncDisposable
             Received.Enqueue(envelope.BodyCase);
             if (envelope.BodyCase == SyncEnvelope.BodyOneofCase.Request)
             {
-                await SendAsync(new SyncEnvelope { Response = answer(envelope.Request) });
+                await SendRawAsync(answer(envelope.Request));
             }
             else if (envelope.BodyCase == SyncEnvelope.BodyOneofCase.RequestBatch)
             {
                 var batch = new ResponseBatch();
-                batch.Responses.AddRange(envelope.RequestBatch.Requests.Select(answer));
+                // Each raw answer is one Response envelope; its Response (unknown fields kept) goes into the batch.
+                batch.Responses.AddRange(envelope.RequestBatch.Requests.Select(r => SyncEnvelope.Parser.ParseFrom(answer(r)).Response));
                 await SendAsync(new SyncEnvelope { ResponseBatch = batch });
             }
         }

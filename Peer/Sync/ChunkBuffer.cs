@@ -1,0 +1,45 @@
+using System.Buffers;
+
+namespace Mesh.Peer.Sync;
+
+/// <summary>
+/// The bytes of one chunk received from a peer, in an array rented from the shared pool. The owner
+/// disposes it once the bytes are written, which hands the array back; a chunk of 64 KiB to 1 MiB
+/// per response would otherwise be a fresh allocation each, a gigabyte of garbage per gigabyte pulled.
+/// </summary>
+internal sealed class ChunkBuffer : IDisposable
+{
+    private byte[]? _array;
+
+    private ChunkBuffer(byte[] array, int length)
+    {
+        _array = array;
+        Length = length;
+    }
+
+    /// <summary>Bytes in the chunk.</summary>
+    public int Length { get; }
+
+    /// <summary>The chunk's bytes; valid until <see cref="Dispose"/>.</summary>
+    public ReadOnlyMemory<byte> Memory => (_array ?? throw new ObjectDisposedException(nameof(ChunkBuffer))).AsMemory(0, Length);
+
+    /// <summary>The chunk's bytes; valid until <see cref="Dispose"/>.</summary>
+    public ReadOnlySpan<byte> Span => Memory.Span;
+
+    /// <summary>A pooled copy of <paramref name="source"/>.</summary>
+    public static ChunkBuffer CopyOf(ReadOnlySpan<byte> source)
+    {
+        var array = ArrayPool<byte>.Shared.Rent(Math.Max(source.Length, 1));
+        source.CopyTo(array);
+        return new ChunkBuffer(array, source.Length);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _array, null) is { } array)
+        {
+            ArrayPool<byte>.Shared.Return(array);
+        }
+    }
+}

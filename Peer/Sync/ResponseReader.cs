@@ -1,0 +1,154 @@
+using Mesh.Proto;
+
+namespace Mesh.Peer.Sync;
+
+/// <summary>
+/// Reads a link message that is a <see cref="Response"/> without building protobuf objects, so a
+/// chunk's bytes are located in the received frame, not copied into a fresh <c>ByteString</c>.
+/// Only the shape this protocol version sends is taken: an envelope of <c>version</c> (field 1) and
+/// <c>response</c> (field 6), a response of <c>id</c> (1), <c>data</c> (2) and <c>code</c> (3), in any
+/// order. Anything else, including bad encoding, is "not read here": the caller then decodes the
+/// message the general way, which skips unknown fields of newer senders and names what is malformed.
+/// </summary>
+internal static class ResponseReader
+{
+    private const int VarintType = 0;
+    private const int LengthType = 2;
+
+    /// <summary>True when <paramref name="message"/> is a well-formed Response envelope of version 1 or later.</summary>
+    public static bool TryRead(ReadOnlySpan<byte> message, out ulong id, out ErrorCode code, out Range data)
+    {
+        id = 0;
+        code = ErrorCode.None;
+        data = default;
+        ulong version = 0;
+        var body = -1;
+        var bodyLength = 0;
+        var position = 0;
+        while (position < message.Length)
+        {
+            if (!TryReadVarint(message, ref position, out var tag))
+            {
+                return false;
+            }
+
+            switch (tag)
+            {
+                case (1 << 3) | VarintType:
+                    if (!TryReadVarint(message, ref position, out version))
+                    {
+                        return false;
+                    }
+
+                    break;
+                case (6 << 3) | LengthType:
+                    // A repeated body field would be merged by protobuf; that is left to it.
+                    if (body >= 0 || !TryReadLength(message, ref position, out bodyLength))
+                    {
+                        return false;
+                    }
+
+                    body = position;
+                    position += bodyLength;
+                    break;
+                default:
+                    return false;
+            }
+        }
+
+        if (version == 0 || body < 0)
+        {
+            return false;
+        }
+
+        return TryReadBody(message.Slice(body, bodyLength), body, out id, out code, out data);
+    }
+
+    private static bool TryReadBody(ReadOnlySpan<byte> body, int start, out ulong id, out ErrorCode code, out Range data)
+    {
+        id = 0;
+        code = ErrorCode.None;
+        data = new Range(start, start);
+        var seenData = false;
+        var position = 0;
+        while (position < body.Length)
+        {
+            if (!TryReadVarint(body, ref position, out var tag))
+            {
+                return false;
+            }
+
+            switch (tag)
+            {
+                case (1 << 3) | VarintType:
+                    if (!TryReadVarint(body, ref position, out id))
+                    {
+                        return false;
+                    }
+
+                    break;
+                case (2 << 3) | LengthType:
+                    if (seenData || !TryReadLength(body, ref position, out var length))
+                    {
+                        return false;
+                    }
+
+                    seenData = true;
+                    data = new Range(start + position, start + position + length);
+                    position += length;
+                    break;
+                case (3 << 3) | VarintType:
+                    if (!TryReadVarint(body, ref position, out var value) || value > int.MaxValue)
+                    {
+                        return false;
+                    }
+
+                    code = (ErrorCode)(int)value;
+                    break;
+                default:
+                    return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool TryReadLength(ReadOnlySpan<byte> source, ref int position, out int length)
+    {
+        length = 0;
+        if (!TryReadVarint(source, ref position, out var value) || value > (ulong)(source.Length - position))
+        {
+            return false;
+        }
+
+        length = (int)value;
+        return true;
+    }
+
+    private static bool TryReadVarint(ReadOnlySpan<byte> source, ref int position, out ulong value)
+    {
+        value = 0;
+        for (var shift = 0; shift < 64; shift += 7)
+        {
+            if (position >= source.Length)
+            {
+                return false;
+            }
+
+            var b = source[position++];
+            if (shift == 63 && b > 1)
+            {
+                // More than 64 bits: protobuf refuses it, and so does this.
+                return false;
+            }
+
+            value |= (ulong)(b & 0x7f) << shift;
+            if ((b & 0x80) == 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
