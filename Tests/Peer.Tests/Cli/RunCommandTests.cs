@@ -54,4 +54,23 @@ public sealed class RunCommandTests
 
         Assert.Equal(2, code);
     }
+
+    [Fact]
+    public void A_stop_signal_after_the_daemon_was_cleaned_up_is_ignored()
+    {
+        var stop = new CancellationTokenSource();
+        stop.Dispose();
+
+        RunCommand.RequestStop(stop);
+    }
+
+    [Fact]
+    public void A_stop_signal_cancels_the_running_daemon()
+    {
+        using var stop = new CancellationTokenSource();
+
+        RunCommand.RequestStop(stop);
+
+        Assert.True(stop.IsCancellationRequested);
+    }
 }
