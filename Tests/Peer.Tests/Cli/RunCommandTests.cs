@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using Mesh.Peer.Cli;
 using Mesh.Peer.Tests.Daemon;
 
 namespace Mesh.Peer.Tests.Cli;
