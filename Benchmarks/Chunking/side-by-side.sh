@@ -17,18 +17,13 @@ for tool in casync b3sum sha256sum; do
     command -v "$tool" > /dev/null || { echo "side-by-side: $tool not found (apt-get install casync b3sum)" >&2; exit 1; }
 done
 
-# By default mesh is measured as it ships: a ReadyToRun publish (precompiled, so start-up does not JIT
-# System.CommandLine, protobuf and the pipeline; 0.03-0.04 CPU-s less per run, and no PGO pass, 0.13
-# less on 1 GiB; see docs/chunking.md). MESH=path measures a mesh built elsewhere instead.
+# By default mesh is measured as it ships: the Native AOT binary (no JIT at start-up or later; 0.42
+# CPU-s for a 256 MiB manifest against 0.61-0.69 for the JIT build, docs/daemon.md), or the ReadyToRun
+# publish if the AOT one cannot be built here (publish-mesh.sh says so). MESH_BUILD=r2r measures the
+# ReadyToRun build; MESH=path measures a mesh built elsewhere instead.
 mesh=${MESH:-}
 if [[ -z $mesh ]]; then
-    # No build servers: they would outlive the script holding its output open.
-    if ! dotnet publish -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true "$root/Peer" \
-        --artifacts-path "$artifacts" -v quiet -nologo --disable-build-servers > "$artifacts.side-by-side-build.log" 2>&1; then
-        cat "$artifacts.side-by-side-build.log" >&2
-        exit 1
-    fi
-    mesh="$artifacts/publish/Peer/release_linux-x64/mesh"
+    mesh=$("$root/Benchmarks/side-by-side/publish-mesh.sh" "$artifacts" "${MESH_BUILD:-aot}")
 fi
 
 mkdir -p "$data_dir"

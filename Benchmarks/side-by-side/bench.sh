@@ -7,7 +7,8 @@
 #   TOOLS=syncthing ONLY=c1,c2 Benchmarks/side-by-side/bench.sh
 #
 # Variables: RUNS (3), SMALL (0), TOOLS (syncthing,mesh), ONLY (all scenarios), WORK (/tmp/mesh-side-by-side),
-# MESH_BENCH_ARTIFACTS (build output, /tmp/mesh-side-by-side-artifacts), RESULTS (JSON file to write).
+# MESH_BENCH_ARTIFACTS (build output, /tmp/mesh-side-by-side-artifacts), MESH_BUILD (aot or r2r, aot),
+# RESULTS (JSON file to write).
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -26,8 +27,10 @@ fi
 
 MESH=""
 if [[ $TOOLS == *mesh* ]]; then
-  dotnet build "$ROOT/Peer" -c Release --artifacts-path "$ART" -v q -nologo >&2
-  MESH="dotnet $ART/bin/Peer/release/mesh.dll"
+  # mesh as it ships: a Native AOT publish (one native binary; docs/daemon.md, "Memory and Native AOT").
+  # If that cannot be built here, a ReadyToRun publish on the shared runtime, and the results say so.
+  # MESH_BUILD=r2r asks for the ReadyToRun one directly (to compare).
+  MESH=$("$HERE/publish-mesh.sh" "$ART" "${MESH_BUILD:-aot}")
 fi
 
 args=(--work "$WORK" --runs "$RUNS" --tools "$TOOLS" --mesh "$MESH")

@@ -89,14 +89,26 @@ internal sealed class RunCommand : IMeshCommand
         void Stop(PosixSignalContext context)
         {
             context.Cancel = true;
-            try
-            {
-                stop.Cancel();
-            }
-            catch (ObjectDisposedException)
-            {
-                // The signal was delivered while the daemon was already returning: nothing left to stop.
-            }
+            RequestStop(stop);
+        }
+    }
+
+    /// <summary>
+    /// Cancels <paramref name="stop"/>, and does nothing once it is disposed: the runtime runs every
+    /// handler registered for a signal on its own thread, so System.CommandLine's SIGTERM handler can
+    /// stop the daemon and let <see cref="RunAsync"/> dispose the source before this handler runs
+    /// (seen as an unhandled <see cref="ObjectDisposedException"/> and a failed exit on SIGTERM, which
+    /// systemd would answer with a restart).
+    /// </summary>
+    internal static void RequestStop(CancellationTokenSource stop)
+    {
+        try
+        {
+            stop.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Already stopped and cleaned up: nothing is left to stop.
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Mesh.Peer.Control;
 
 namespace Mesh.Peer.Cli;
@@ -10,7 +11,11 @@ namespace Mesh.Peer.Cli;
 /// </summary>
 internal sealed class StatusCommand : IMeshCommand
 {
-    private static readonly JsonSerializerOptions Indented = new(ControlJsonContext.Default.Options) { WriteIndented = true };
+    // The indented form goes through the generated context too (no reflection), so it works in the
+    // Native AOT binary.
+    private static readonly JsonTypeInfo<StatusReport> IndentedStatus =
+        (JsonTypeInfo<StatusReport>)new JsonSerializerOptions(ControlJsonContext.Default.Options) { WriteIndented = true }
+            .GetTypeInfo(typeof(StatusReport));
 
     /// <inheritdoc/>
     public Command Create()
@@ -63,7 +68,7 @@ internal sealed class StatusCommand : IMeshCommand
                 {
                     text = watch
                         ? JsonSerializer.Serialize(response.Status, ControlJsonContext.Default.StatusReport) + "\n"
-                        : JsonSerializer.Serialize(response.Status, Indented) + "\n";
+                        : JsonSerializer.Serialize(response.Status, IndentedStatus) + "\n";
                 }
                 else
                 {

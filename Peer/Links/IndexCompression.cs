@@ -40,11 +40,31 @@ internal static class IndexCompression
     /// </summary>
     public static bool TryCompress(ReadOnlySpan<byte> message, Span<byte> destination, int level, out int written)
     {
-        using var compressor = new Compressor(level);
+        // zstd contexts allocate their match tables and window with malloc; a new one per message left
+        // glibc's arenas holding tens of MiB after a burst of index updates (docs/daemon.md, "Memory").
+        // One context is kept and reused; a caller that finds it taken makes its own for that message.
+        var compressor = Interlocked.Exchange(ref s_compressor, null);
+        if (compressor is null || compressor.Level != level)
+        {
+            compressor?.Context.Dispose();
+            compressor = new CachedCompressor(new Compressor(level), level);
+        }
 
-        // One byte less than the original: a result that does not fit there does not pay.
-        return compressor.TryWrap(message, destination[..(message.Length - 1)], out written);
+        try
+        {
+            // One byte less than the original: a result that does not fit there does not pay.
+            return compressor.Context.TryWrap(message, destination[..(message.Length - 1)], out written);
+        }
+        finally
+        {
+            Interlocked.Exchange(ref s_compressor, compressor)?.Context.Dispose();
+        }
     }
+
+    private static CachedCompressor? s_compressor;
+    private static Decompressor? s_decompressor;
+
+    private sealed record CachedCompressor(Compressor Context, int Level);
 
     /// <summary>
     /// Decompresses one zstd frame whose declared content size is at most <paramref name="maxSize"/>,
@@ -69,8 +89,11 @@ internal static class IndexCompression
                 buffer = new byte[Math.Max((int)size, Math.Min(maxSize, buffer.Length * 2))];
             }
 
-            using var decompressor = new Decompressor();
-            if (!decompressor.TryUnwrap(payload, buffer.AsSpan(0, (int)size), out written) || written != (int)size)
+            // Reused like the compressor above; one that threw on a bad frame is dropped, not kept.
+            var decompressor = Interlocked.Exchange(ref s_decompressor, null) ?? new Decompressor();
+            var unwrapped = decompressor.TryUnwrap(payload, buffer.AsSpan(0, (int)size), out written);
+            Interlocked.Exchange(ref s_decompressor, decompressor)?.Dispose();
+            if (!unwrapped || written != (int)size)
             {
                 problem = "compressed frame does not hold its declared size";
                 return false;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using Mesh.Peer.Cli;
 using Mesh.Peer.Tests.Daemon;
 
 namespace Mesh.Peer.Tests.Cli;
@@ -53,5 +54,24 @@ public sealed class RunCommandTests
         var (code, _, _) = await MeshCli.RunAsync("run", "--listen", "127.0.0.1:1");
 
         Assert.Equal(2, code);
+    }
+
+    [Fact]
+    public void A_stop_signal_after_the_daemon_was_cleaned_up_is_ignored()
+    {
+        var stop = new CancellationTokenSource();
+        stop.Dispose();
+
+        RunCommand.RequestStop(stop);
+    }
+
+    [Fact]
+    public void A_stop_signal_cancels_the_running_daemon()
+    {
+        using var stop = new CancellationTokenSource();
+
+        RunCommand.RequestStop(stop);
+
+        Assert.True(stop.IsCancellationRequested);
     }
 }
