@@ -205,12 +205,9 @@ internal sealed class IndexStore : IDisposable
     /// <summary>Local entries with a sequence above <paramref name="after"/>, in sequence order, at most <paramref name="limit"/>.</summary>
     public IReadOnlyList<FileEntry> GetLocalSince(string folder, ulong after, int limit)
     {
-        // Over the read connection: behind the main lock, a change's index update waited for this
-        // device's own pull planning of the same change (a rename of 2,000 files: 4,002 entries planned
-        // before the first was sent). A read sees only whole commits, and sequences only grow.
-        lock (_readGate)
+        lock (_gate)
         {
-            using var command = ReaderCommand("SELECT entry, inode FROM files WHERE folder = $f AND device = $d AND sequence > $s ORDER BY sequence LIMIT $l");
+            using var command = Command("SELECT entry, inode FROM files WHERE folder = $f AND device = $d AND sequence > $s ORDER BY sequence LIMIT $l");
             command.Parameters.AddWithValue("$f", folder);
             command.Parameters.AddWithValue("$d", _localDevice);
             command.Parameters.AddWithValue("$s", (long)after);
@@ -329,7 +326,9 @@ internal sealed class IndexStore : IDisposable
         // once its file's record is committed, and callers verify the bytes against the hash anyway.
         lock (_readGate)
         {
-            using var command = ReaderCommand("SELECT folder, name, offset, length FROM local_chunks WHERE hash = $h LIMIT $l");
+            _reader ??= OpenReader(_connection.DataSource);
+            using var command = _reader.CreateCommand();
+            command.CommandText = "SELECT folder, name, offset, length FROM local_chunks WHERE hash = $h LIMIT $l";
             command.Parameters.AddWithValue("$h", hash.ToArray());
             command.Parameters.AddWithValue("$l", limit);
             var result = new List<ChunkLocation>();
@@ -585,15 +584,6 @@ internal sealed class IndexStore : IDisposable
         command.Parameters.AddWithValue("$d", device);
         using var reader = command.ExecuteReader();
         return reader.Read() ? new PeerProgress(unchecked((ulong)reader.GetInt64(0)), (ulong)reader.GetInt64(1)) : default;
-    }
-
-    // On the read connection, opened at first use; the caller holds _readGate.
-    private SqliteCommand ReaderCommand(string sql)
-    {
-        _reader ??= OpenReader(_connection.DataSource);
-        var command = _reader.CreateCommand();
-        command.CommandText = sql;
-        return command;
     }
 
     private SqliteCommand Command(string sql, SqliteTransaction? transaction = null)
