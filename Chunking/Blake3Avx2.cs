@@ -222,7 +222,7 @@ internal static unsafe class Blake3Avx2
 
     /// <summary>8×8 transpose of 32-bit words: row r of the result is column r of the input.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Transpose(
+    internal static void Transpose(
         Vector256<uint> r0, Vector256<uint> r1, Vector256<uint> r2, Vector256<uint> r3,
         Vector256<uint> r4, Vector256<uint> r5, Vector256<uint> r6, Vector256<uint> r7,
         Vector256<uint>* result)

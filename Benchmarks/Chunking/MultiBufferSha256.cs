@@ -233,30 +233,12 @@ internal static unsafe class MultiBufferSha256
         var r6 = Avx.LoadVector256(blocks[6] + offset).AsUInt32();
         var r7 = Avx.LoadVector256(blocks[7] + offset).AsUInt32();
 
-        // 32-bit interleave, then 64-bit, then 128-bit halves: row i of the result holds word i of every lane.
-        var t0 = Avx2.UnpackLow(r0, r1);
-        var t1 = Avx2.UnpackHigh(r0, r1);
-        var t2 = Avx2.UnpackLow(r2, r3);
-        var t3 = Avx2.UnpackHigh(r2, r3);
-        var t4 = Avx2.UnpackLow(r4, r5);
-        var t5 = Avx2.UnpackHigh(r4, r5);
-        var t6 = Avx2.UnpackLow(r6, r7);
-        var t7 = Avx2.UnpackHigh(r6, r7);
-        var u0 = Avx2.UnpackLow(t0.AsUInt64(), t2.AsUInt64()).AsUInt32();
-        var u1 = Avx2.UnpackHigh(t0.AsUInt64(), t2.AsUInt64()).AsUInt32();
-        var u2 = Avx2.UnpackLow(t1.AsUInt64(), t3.AsUInt64()).AsUInt32();
-        var u3 = Avx2.UnpackHigh(t1.AsUInt64(), t3.AsUInt64()).AsUInt32();
-        var u4 = Avx2.UnpackLow(t4.AsUInt64(), t6.AsUInt64()).AsUInt32();
-        var u5 = Avx2.UnpackHigh(t4.AsUInt64(), t6.AsUInt64()).AsUInt32();
-        var u6 = Avx2.UnpackLow(t5.AsUInt64(), t7.AsUInt64()).AsUInt32();
-        var u7 = Avx2.UnpackHigh(t5.AsUInt64(), t7.AsUInt64()).AsUInt32();
-        destination[0] = Avx2.Shuffle(Avx2.Permute2x128(u0, u4, 0x20).AsByte(), swap).AsUInt32();
-        destination[1] = Avx2.Shuffle(Avx2.Permute2x128(u1, u5, 0x20).AsByte(), swap).AsUInt32();
-        destination[2] = Avx2.Shuffle(Avx2.Permute2x128(u2, u6, 0x20).AsByte(), swap).AsUInt32();
-        destination[3] = Avx2.Shuffle(Avx2.Permute2x128(u3, u7, 0x20).AsByte(), swap).AsUInt32();
-        destination[4] = Avx2.Shuffle(Avx2.Permute2x128(u0, u4, 0x31).AsByte(), swap).AsUInt32();
-        destination[5] = Avx2.Shuffle(Avx2.Permute2x128(u1, u5, 0x31).AsByte(), swap).AsUInt32();
-        destination[6] = Avx2.Shuffle(Avx2.Permute2x128(u2, u6, 0x31).AsByte(), swap).AsUInt32();
-        destination[7] = Avx2.Shuffle(Avx2.Permute2x128(u3, u7, 0x31).AsByte(), swap).AsUInt32();
+        // Row i of the result holds word i of every lane (the product's BLAKE3 transpose), then each word
+        // is made big-endian as SHA-256 reads it.
+        Mesh.Chunking.Blake3Avx2.Transpose(r0, r1, r2, r3, r4, r5, r6, r7, destination);
+        for (var i = 0; i < 8; i++)
+        {
+            destination[i] = Avx2.Shuffle(destination[i].AsByte(), swap).AsUInt32();
+        }
     }
 }

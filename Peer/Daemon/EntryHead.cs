@@ -1,3 +1,4 @@
+using Mesh.Peer.Sync;
 using Mesh.Proto;
 
 namespace Mesh.Peer.Daemon;
@@ -87,24 +88,12 @@ internal static class EntryHead
     private static bool Incomplete(bool complete) =>
         complete ? throw new FormatException("the entry ends inside a field") : false;
 
-    private static bool TryReadVarint(ReadOnlySpan<byte> bytes, ref int at, out ulong value)
-    {
-        value = 0;
-        for (var shift = 0; shift < 64; shift += 7)
+    // False when the head ends inside the varint; a varint over 64 bits is malformed.
+    private static bool TryReadVarint(ReadOnlySpan<byte> bytes, ref int at, out ulong value) =>
+        Varint.TryRead(bytes, ref at, out value) switch
         {
-            if (at >= bytes.Length)
-            {
-                return false;
-            }
-
-            var b = bytes[at++];
-            value |= (ulong)(b & 0x7F) << shift;
-            if (b < 0x80)
-            {
-                return true;
-            }
-        }
-
-        throw new FormatException("a varint longer than ten bytes");
-    }
+            VarintRead.Read => true,
+            VarintRead.Ended => false,
+            _ => throw new FormatException("a varint longer than 64 bits"),
+        };
 }

@@ -125,30 +125,6 @@ internal static class ResponseReader
         return true;
     }
 
-    private static bool TryReadVarint(ReadOnlySpan<byte> source, ref int position, out ulong value)
-    {
-        value = 0;
-        for (var shift = 0; shift < 64; shift += 7)
-        {
-            if (position >= source.Length)
-            {
-                return false;
-            }
-
-            var b = source[position++];
-            if (shift == 63 && b > 1)
-            {
-                // More than 64 bits: protobuf refuses it, and so does this.
-                return false;
-            }
-
-            value |= (ulong)(b & 0x7f) << shift;
-            if ((b & 0x80) == 0)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    private static bool TryReadVarint(ReadOnlySpan<byte> source, ref int position, out ulong value) =>
+        Varint.TryRead(source, ref position, out value) == VarintRead.Read;
 }
