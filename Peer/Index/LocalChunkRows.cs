@@ -1,3 +1,4 @@
+using Mesh.Chunking;
 using Mesh.Proto;
 using Microsoft.Data.Sqlite;
 
@@ -16,7 +17,7 @@ internal sealed class LocalChunkRows : IDisposable
     private readonly SqliteCommand _delete;
     private readonly SqliteCommand _move;
     private readonly SqliteCommand _insert;
-    private readonly Dictionary<ByteKey, Queue<(long RowId, long Offset, long Length)>> _old = [];
+    private readonly Dictionary<ChunkHash, Queue<(long RowId, long Offset, long Length)>> _old = [];
 
     /// <summary>Rows inserted, moved or deleted so far (tests check that an edit touches few).</summary>
     public long RowsWritten { get; private set; }
@@ -41,7 +42,7 @@ internal sealed class LocalChunkRows : IDisposable
         {
             while (reader.Read())
             {
-                var key = new ByteKey((byte[])reader.GetValue(1));
+                var key = new ChunkHash((byte[])reader.GetValue(1));
                 if (!_old.TryGetValue(key, out var rows))
                 {
                     _old[key] = rows = new Queue<(long, long, long)>(1);
@@ -56,8 +57,8 @@ internal sealed class LocalChunkRows : IDisposable
             long offset = 0;
             foreach (var chunk in manifest.Chunks)
             {
-                var hash = chunk.Hash.ToByteArray();
-                if (_old.TryGetValue(new ByteKey(hash), out var rows) && rows.TryDequeue(out var row))
+                var hash = new ChunkHash(chunk.Hash.Span);
+                if (_old.TryGetValue(hash, out var rows) && rows.TryDequeue(out var row))
                 {
                     if (row.Offset != offset || row.Length != chunk.Length)
                     {
@@ -70,7 +71,7 @@ internal sealed class LocalChunkRows : IDisposable
                 }
                 else
                 {
-                    _insert.Parameters["$h"].Value = hash;
+                    _insert.Parameters["$h"].Value = hash.ToArray();
                     _insert.Parameters["$f"].Value = folder;
                     _insert.Parameters["$n"].Value = name;
                     _insert.Parameters["$o"].Value = offset;
@@ -114,22 +115,5 @@ internal sealed class LocalChunkRows : IDisposable
         }
 
         return command;
-    }
-
-    /// <summary>A chunk hash as a dictionary key compared by content.</summary>
-    private readonly struct ByteKey(byte[] bytes) : IEquatable<ByteKey>
-    {
-        private readonly byte[] _bytes = bytes;
-
-        public bool Equals(ByteKey other) => _bytes.AsSpan().SequenceEqual(other._bytes);
-
-        public override bool Equals(object? obj) => obj is ByteKey other && Equals(other);
-
-        public override int GetHashCode()
-        {
-            var hash = new HashCode();
-            hash.AddBytes(_bytes);
-            return hash.ToHashCode();
-        }
     }
 }
