@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
@@ -14,6 +15,9 @@ namespace Mesh.Chunking;
 /// </summary>
 internal static class FileHash
 {
+    /// <summary>Bytes of chunk entries appended to the hash at once (about 1 800 chunks).</summary>
+    private const int BatchSize = 64 * 1024;
+
     private static readonly byte[] Domain = Encoding.ASCII.GetBytes("Mesh 2026-11 file manifest v1\0");
 
     /// <summary>Computes the file hash of a manifest's chunk list.</summary>
@@ -25,12 +29,43 @@ internal static class FileHash
         BinaryPrimitives.WriteUInt32LittleEndian(header, chunkerId);
         BinaryPrimitives.WriteUInt64LittleEndian(header[4..], size);
         hasher.AppendData(header);
-        Span<byte> length = stackalloc byte[4];
-        foreach (var chunk in chunks)
+
+        // Chunk entries are gathered into a buffer and appended a buffer at a time: appending each
+        // length and hash on its own was two calls into the crypto library per chunk, ~29 000 for a
+        // 1 GiB file, on the single thread that finishes a manifest. The buffer bounds memory for any file size.
+        var batch = ArrayPool<byte>.Shared.Rent(BatchSize);
+        try
         {
-            BinaryPrimitives.WriteUInt32LittleEndian(length, chunk.Length);
-            hasher.AppendData(length);
-            hasher.AppendData(chunk.Hash.Span);
+            var filled = 0;
+            foreach (var chunk in chunks)
+            {
+                var hash = chunk.Hash.Span;
+                if (filled + 4 + hash.Length > batch.Length)
+                {
+                    hasher.AppendData(batch, 0, filled);
+                    filled = 0;
+                }
+
+                BinaryPrimitives.WriteUInt32LittleEndian(batch.AsSpan(filled, 4), chunk.Length);
+                filled += 4;
+                if (hash.Length > batch.Length - filled)
+                {
+                    // Only a malformed manifest has a hash this long; it is hashed as written all the same.
+                    hasher.AppendData(batch, 0, filled);
+                    hasher.AppendData(hash);
+                    filled = 0;
+                    continue;
+                }
+
+                hash.CopyTo(batch.AsSpan(filled));
+                filled += hash.Length;
+            }
+
+            hasher.AppendData(batch, 0, filled);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(batch);
         }
 
         Span<byte> result = stackalloc byte[ChunkHash.Size];

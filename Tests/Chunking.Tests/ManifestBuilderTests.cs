@@ -118,6 +118,34 @@ public sealed class ManifestBuilderTests
         }
     }
 
+    [Theory]
+    [InlineData(4 * 1024 * 1024)]
+    [InlineData(600_000)]
+    public async Task File_path_build_with_a_chosen_block_size_equals_the_single_thread_build(int blockSize)
+    {
+        // `mesh manifest` builds with larger blocks than the daemon; the manifest must not depend on it.
+        var data = TestData.Random(9_500_000, 35);
+        var path = Path.Combine(Path.GetTempPath(), $"mesh-chunk-{Guid.NewGuid():N}");
+        await File.WriteAllBytesAsync(path, data);
+        try
+        {
+            var manifest = await ManifestBuilder.BuildAsync(path, ChunkerParameters.Default, blockSize, CancellationToken.None);
+            Assert.Equal(ManifestBuilder.Build(data, ChunkerParameters.Default), manifest);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    public async Task File_path_build_refuses_a_block_size_below_one(int blockSize)
+    {
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => ManifestBuilder.BuildAsync("unused", ChunkerParameters.Default, blockSize, CancellationToken.None));
+    }
+
     [Fact]
     public async Task Empty_input_has_no_chunks_and_a_valid_manifest()
     {
