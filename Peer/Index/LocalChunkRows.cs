@@ -20,7 +20,7 @@ internal sealed class LocalChunkRows : IDisposable
     private readonly SqliteCommand _rename;
     private readonly Dictionary<ChunkHash, Queue<(long RowId, long Offset, long Length)>> _old = [];
 
-    /// <summary>Rows inserted, moved or deleted so far (tests check that an edit touches few).</summary>
+    /// <summary>Rows inserted, moved, renamed or deleted so far (tests check that an edit touches few).</summary>
     public long RowsWritten { get; private set; }
 
     /// <summary>Prepares the statements on <paramref name="connection"/> within <paramref name="transaction"/>.</summary>
