@@ -17,9 +17,10 @@ internal sealed class LocalChunkRows : IDisposable
     private readonly SqliteCommand _delete;
     private readonly SqliteCommand _move;
     private readonly SqliteCommand _insert;
+    private readonly SqliteCommand _rename;
     private readonly Dictionary<ChunkHash, Queue<(long RowId, long Offset, long Length)>> _old = [];
 
-    /// <summary>Rows inserted, moved or deleted so far (tests check that an edit touches few).</summary>
+    /// <summary>Rows inserted, moved, renamed or deleted so far (tests check that an edit touches few).</summary>
     public long RowsWritten { get; private set; }
 
     /// <summary>Prepares the statements on <paramref name="connection"/> within <paramref name="transaction"/>.</summary>
@@ -30,6 +31,22 @@ internal sealed class LocalChunkRows : IDisposable
         _move = Create(connection, transaction, "UPDATE local_chunks SET offset = $o, length = $l WHERE rowid = $r", ("$o", SqliteType.Integer), ("$l", SqliteType.Integer), ("$r", SqliteType.Integer));
         _insert = Create(connection, transaction, "INSERT INTO local_chunks (hash, folder, name, offset, length) VALUES ($h, $f, $n, $o, $l)",
             ("$h", SqliteType.Blob), ("$f", SqliteType.Text), ("$n", SqliteType.Text), ("$o", SqliteType.Integer), ("$l", SqliteType.Integer));
+        _rename = Create(connection, transaction, "UPDATE local_chunks SET name = $to WHERE folder = $f AND name = $from",
+            ("$to", SqliteType.Text), ("$f", SqliteType.Text), ("$from", SqliteType.Text));
+    }
+
+    /// <summary>
+    /// Gives the rows of <paramref name="from"/> to <paramref name="to"/> (a renamed file), leaving the hash
+    /// index alone: for a directory of 2,000 renamed files that is 2,000 updates instead of deleting and
+    /// inserting every row. Call <see cref="Replace"/> for <paramref name="to"/> afterwards, which finds
+    /// the rows in place when the content is the same.
+    /// </summary>
+    public void Rename(string folder, string from, string to)
+    {
+        _rename.Parameters["$to"].Value = to;
+        _rename.Parameters["$f"].Value = folder;
+        _rename.Parameters["$from"].Value = from;
+        RowsWritten += _rename.ExecuteNonQuery();
     }
 
     /// <summary>Makes the rows of <paramref name="name"/> list exactly the chunks of <paramref name="manifest"/> (none when null).</summary>
@@ -102,6 +119,7 @@ internal sealed class LocalChunkRows : IDisposable
         _delete.Dispose();
         _move.Dispose();
         _insert.Dispose();
+        _rename.Dispose();
     }
 
     private static SqliteCommand Create(SqliteConnection connection, SqliteTransaction transaction, string sql, params (string Name, SqliteType Type)[] parameters)

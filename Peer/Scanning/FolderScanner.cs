@@ -105,6 +105,7 @@ internal sealed class FolderScanner
 
         var toHash = new List<(string Name, FileStat Stat, StoredFile? Record)>();
         var changes = new List<(FileEntry, ulong)>();
+        var renamedFrom = new Dictionary<string, string>(StringComparer.Ordinal);
         var changed = 0;
         foreach (var (name, stat) in seen)
         {
@@ -151,6 +152,7 @@ internal sealed class FolderScanner
                         var renamed = NewEntry(name, FileType.File, stat, record);
                         renamed.Manifest = moved.Entry.Manifest;
                         changes.Add((renamed, stat.Inode));
+                        renamedFrom[name] = moved.Entry.Name;
                         vanishedByInode.Remove(stat.Inode);
                         break;
                     }
@@ -174,7 +176,7 @@ internal sealed class FolderScanner
             }, 0));
         }
 
-        changed += Commit(changes);
+        changed += Commit(changes, renamedFrom);
         _logger.LogDebug("Scan of {Folder}/{Paths}: {Seen} entries walked, {Vanished} gone, {ToHash} files to hash ({Bytes} bytes)",
             _folder.Id, scopes is null ? "(all)" : string.Join(", ", scopes), seen.Count, vanished.Count, toHash.Count, toHash.Sum(f => f.Stat.Size));
 
@@ -385,14 +387,14 @@ internal sealed class FolderScanner
         ModifiedBy = _local.ShortId,
     };
 
-    private int Commit(List<(FileEntry Entry, ulong Inode)> changes)
+    private int Commit(List<(FileEntry Entry, ulong Inode)> changes, IReadOnlyDictionary<string, string>? renamedFrom = null)
     {
         if (changes.Count == 0)
         {
             return 0;
         }
 
-        _store.CommitLocal(_folder.Id, changes);
+        _store.CommitLocal(_folder.Id, changes, renamedFrom);
         var count = changes.Count;
         changes.Clear();
         _folder.LocalChanged.Notify();

@@ -93,7 +93,7 @@ internal sealed class FolderPuller
         var connections = _engine.ConnectionsFor(_folder.Id);
         var devices = connections.Select(c => c.Remote).ToList();
         var planStarted = _engine.Time.GetTimestamp();
-        var needs = NeedPlanner.Plan(_engine.Store, _folder.Id, _engine.Store.GetRemoteDifferences(_folder.Id, devices));
+        var needs = NeedPlanner.Plan(_engine.Store.GetRemoteDifferences(_folder.Id, devices));
         _logger.LogDebug("Folder {Folder}: pull pass planned {Count} needs from {Devices} peers in {Milliseconds:F1} ms",
             _folder.Id, needs.Count, devices.Count, _engine.Time.GetElapsedTime(planStarted).TotalMilliseconds);
         if (needs.Count == 0)

@@ -16,7 +16,7 @@ internal static class NeedPlanner
     /// and symlinks, then deletes (children first) — files before deletes so a rename can move the
     /// old file instead of copying it.
     /// </summary>
-    public static List<Need> Plan(IndexStore store, string folder, IReadOnlyList<(DeviceId Device, FileEntry Entry)> announced)
+    public static List<Need> Plan(IReadOnlyList<RemoteDifference> announced)
     {
         var needs = new List<Need>();
         foreach (var group in announced.GroupBy(a => a.Entry.Name, StringComparer.Ordinal))
@@ -24,8 +24,10 @@ internal static class NeedPlanner
             FileEntry? best = null;
             var bestVersion = VersionVector.Empty;
             var holders = new List<DeviceId>();
-            foreach (var (device, entry) in group)
+            StoredFile? local = null;
+            foreach (var (device, entry, stored) in group)
             {
+                local = stored;
                 var version = VersionVector.FromProto(entry.Version);
                 if (best is null)
                 {
@@ -52,7 +54,6 @@ internal static class NeedPlanner
                 continue;
             }
 
-            var local = store.GetLocal(folder, group.Key);
             if (local is null)
             {
                 needs.Add(new Need(best.Deleted ? NeedKind.RecordOnly : KindOf(best), best, bestVersion, holders, null, false));

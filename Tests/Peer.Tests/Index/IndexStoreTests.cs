@@ -102,6 +102,26 @@ public sealed class IndexStoreTests : IDisposable
     }
 
     [Fact]
+    public void Differences_carry_the_local_record_so_planning_looks_up_no_name_on_its_own()
+    {
+        using var store = Open();
+        store.EnsureFolder("f", 1);
+        store.CommitLocal("f", [(Entry("older"), 7UL), (Deleted(Entry("gone")), 0UL)]);
+        store.StoreRemote("f", _peer.Id, 5, [Entry("older", version: VersionVector.Of((1, 2))), Entry("gone", version: VersionVector.Of((1, 2))), Entry("new")], replaceAll: true);
+        var lookupsBefore = store.SingleLookups;
+
+        var differences = store.GetRemoteDifferences("f", [_peer.Id]).OrderBy(d => d.Entry.Name, StringComparer.Ordinal).ToList();
+        var needs = NeedPlanner.Plan(differences);
+
+        Assert.Equal(new[] { "gone", "new", "older" }, differences.Select(d => d.Entry.Name).ToArray());
+        Assert.True(differences[0].Local!.Entry.Deleted);
+        Assert.Null(differences[1].Local);
+        Assert.Equal(7UL, differences[2].Local!.Inode);
+        Assert.Equal(3, needs.Count);
+        Assert.Equal(lookupsBefore, store.SingleLookups);
+    }
+
+    [Fact]
     public void Storing_a_peers_entries_says_whether_they_can_change_what_is_needed()
     {
         using var store = Open();
@@ -215,6 +235,34 @@ public sealed class IndexStoreTests : IDisposable
     }
 
     [Fact]
+    public void A_rename_hint_is_followed_only_when_the_old_name_is_deleted_in_the_same_commit()
+    {
+        using var store = Open();
+        store.EnsureFolder("f", 1);
+        var content = new byte[1024 * 1024];
+        new Random(3).NextBytes(content);
+        var manifest = Mesh.Chunking.ManifestBuilder.Build(content, Mesh.Chunking.ChunkerParameters.Default);
+        FileEntry With(string name)
+        {
+            var entry = Entry(name);
+            entry.Manifest = manifest;
+            return entry;
+        }
+
+        store.CommitLocal("f", [(With("a"), 0UL), (With("b"), 0UL)]);
+        var hash = new Mesh.Chunking.ChunkHash(manifest.Chunks[0].Hash.Span);
+
+        // A copy of "a" (still there): its rows stay and the copy gets rows of its own.
+        store.CommitLocal("f", [(With("copy"), 0UL)], new Dictionary<string, string> { ["copy"] = "a" });
+        // A rename of "b": the rows change name once each.
+        var before = store.ChunkRowsWritten;
+        store.CommitLocal("f", [(With("moved"), 0UL), (Deleted(Entry("b")), 0UL)], new Dictionary<string, string> { ["moved"] = "b" });
+
+        Assert.Equal(manifest.Chunks.Count, store.ChunkRowsWritten - before);
+        Assert.Equal(new[] { "a", "copy", "moved" }, store.FindLocalChunks([hash])[hash].Select(l => l.Name).Order(StringComparer.Ordinal).ToArray());
+    }
+
+    [Fact]
     public void Tombstones_older_than_the_cutoff_are_forgotten()
     {
         using var store = Open();
@@ -244,6 +292,13 @@ public sealed class IndexStoreTests : IDisposable
         Assert.Equal(["a", "a/b", "a/b/c"], store.GetLocalUnder("f", "a").Keys.Order(StringComparer.Ordinal));
         Assert.Equal(["a/b", "a/b/c"], store.GetLocalUnder("f", "a/b").Keys.Order(StringComparer.Ordinal));
         Assert.Equal(8, store.GetLocalUnder("f", null).Count);
+    }
+
+    private static FileEntry Deleted(FileEntry entry)
+    {
+        entry.Deleted = true;
+        entry.Manifest = null;
+        return entry;
     }
 
     private static FileEntry Entry(string name, ulong sequence = 0, VersionVector? version = null) => new()

@@ -226,6 +226,27 @@ public sealed class FolderScannerTests : IDisposable
         Assert.True(store.GetLocal("f", "old")!.Entry.Deleted);
     }
 
+    [Fact]
+    public async Task A_renamed_directory_hands_its_files_chunk_rows_to_the_new_names_without_rewriting_them()
+    {
+        Write("old/a.bin", 2_000_000);
+        Write("old/b.bin", 300_000, seed: 2);
+        using var store = OpenStore();
+        var scanner = Scanner(store);
+        await scanner.ScanAsync(null, null, CancellationToken.None);
+        var manifest = store.GetLocal("f", "old/a.bin")!.Entry.Manifest;
+        var rows = manifest.Chunks.Count + store.GetLocal("f", "old/b.bin")!.Entry.Manifest.Chunks.Count;
+        Directory.Move(Path.Combine(_root, "old"), Path.Combine(_root, "new"));
+        var before = store.ChunkRowsWritten;
+
+        await scanner.ScanPathsAsync(["old", "new"], null, CancellationToken.None);
+
+        // Each row once (renamed in place), not deleted under the old name and inserted under the new.
+        Assert.Equal(rows, store.ChunkRowsWritten - before);
+        var found = store.FindLocalChunks([new Mesh.Chunking.ChunkHash(manifest.Chunks[1].Hash.Span)]);
+        Assert.Equal("new/a.bin", Assert.Single(found.Single().Value).Name);
+    }
+
     private void Write(string name, int size, int seed = 1)
     {
         var path = Path.Combine(_root, name);
