@@ -2,12 +2,63 @@ namespace Mesh.Peer.Links;
 
 /// <summary>
 /// Passes a duplex stream through and counts the bytes read and written, so a link beneath TLS reports
-/// what really crossed the wire (records, handshake and frame headers included).
+/// what really crossed the wire (records, handshake and frame headers included). Between
+/// <see cref="BeginBatch"/> and <see cref="EndBatchAsync"/> writes are gathered and passed on in runs of
+/// up to <see cref="BatchBytes"/>: TLS writes each record of at most 16 KiB on its own, so a 64 KiB chunk
+/// response was four socket writes, each with its own system call and, on loopback, its own trip
+/// through the receiving side's TCP stack.
 /// </summary>
 internal sealed class CountingStream(Stream inner) : Stream
 {
+    /// <summary>Bytes gathered at most before they are written on: four full TLS records.</summary>
+    public const int BatchBytes = 4 * (16 * 1024 + 64);
+
     private long _read;
     private long _written;
+    private byte[]? _batch;
+    private int _batched;
+
+    /// <summary>
+    /// Gathers writes until <see cref="EndBatchAsync"/>. Only one batch at a time, by one writer: the link
+    /// sends under its own lock.
+    /// </summary>
+    public void BeginBatch()
+    {
+        _batch = System.Buffers.ArrayPool<byte>.Shared.Rent(BatchBytes);
+        _batched = 0;
+    }
+
+    /// <summary>Writes what the batch gathered and stops gathering.</summary>
+    public async ValueTask EndBatchAsync(CancellationToken cancellationToken)
+    {
+        if (_batch is not null)
+        {
+            await WriteBatchedAsync(cancellationToken).ConfigureAwait(false);
+            DiscardBatch();
+        }
+    }
+
+    /// <summary>Stops gathering and drops what was not written (the link failed).</summary>
+    public void DiscardBatch()
+    {
+        if (_batch is { } batch)
+        {
+            _batch = null;
+            _batched = 0;
+            System.Buffers.ArrayPool<byte>.Shared.Return(batch);
+        }
+    }
+
+    private async ValueTask WriteBatchedAsync(CancellationToken cancellationToken)
+    {
+        if (_batched > 0)
+        {
+            var count = _batched;
+            _batched = 0;
+            await inner.WriteAsync(_batch.AsMemory(0, count), cancellationToken).ConfigureAwait(false);
+            Interlocked.Add(ref _written, count);
+        }
+    }
 
     /// <summary>Bytes read from the inner stream so far.</summary>
     public long BytesRead => Interlocked.Read(ref _read);
@@ -80,6 +131,21 @@ internal sealed class CountingStream(Stream inner) : Stream
     /// <inheritdoc />
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        if (_batch is { } batch)
+        {
+            if (_batched + buffer.Length > BatchBytes)
+            {
+                await WriteBatchedAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            if (buffer.Length <= BatchBytes)
+            {
+                buffer.CopyTo(batch.AsMemory(_batched));
+                _batched += buffer.Length;
+                return;
+            }
+        }
+
         await inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
         Interlocked.Add(ref _written, buffer.Length);
     }

@@ -95,7 +95,7 @@ internal sealed class TlsLink : ILink
 
             // The write is not cancelled by the caller's token: a frame cut in half would leave the
             // stream unusable. Only aborting the link stops it.
-            await _tls.WriteAsync(frame.AsMemory(0, FrameHeader.Size + length), _abort.Token).ConfigureAwait(false);
+            await WriteFrameAsync(frame.AsMemory(0, FrameHeader.Size + length)).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException or AuthenticationException or OperationCanceledException)
         {
@@ -111,6 +111,28 @@ internal sealed class TlsLink : ILink
 
     /// <inheritdoc />
     public int FrameRoom => FrameHeader.Size;
+
+    // One frame's TLS records reach the socket in writes of several records each (CountingStream's
+    // batch), not one write per 16 KiB record. Called under the send gate.
+    private async ValueTask WriteFrameAsync(ReadOnlyMemory<byte> frame)
+    {
+        if (frame.Length <= 16 * 1024)
+        {
+            await _tls.WriteAsync(frame, _abort.Token).ConfigureAwait(false);
+            return;
+        }
+
+        _wire.BeginBatch();
+        try
+        {
+            await _tls.WriteAsync(frame, _abort.Token).ConfigureAwait(false);
+            await _wire.EndBatchAsync(_abort.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            _wire.DiscardBatch();
+        }
+    }
 
     /// <inheritdoc />
     /// <remarks>
@@ -137,7 +159,7 @@ internal sealed class TlsLink : ILink
         {
             ThrowIfClosed();
             new FrameHeader(FrameFlags.None, length).WriteTo(buffer.Span);
-            await _tls.WriteAsync(buffer, _abort.Token).ConfigureAwait(false);
+            await WriteFrameAsync(buffer).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException or AuthenticationException or OperationCanceledException)
         {

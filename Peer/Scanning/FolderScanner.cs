@@ -183,6 +183,7 @@ internal sealed class FolderScanner
         var total = new ScanProgress(0, toHash.Count, 0, toHash.Sum(f => f.Stat.Size));
         progress?.Report(total);
         long hashed = 0;
+        long uncommitted = 0;
         var requeued = 0;
         var done = 0;
         foreach (var (name, stat, record) in toHash)
@@ -202,9 +203,15 @@ internal sealed class FolderScanner
             entry.Manifest = manifest;
             entry.Size = manifest.Size;
             changes.Add((entry, finalStat.Inode));
-            if (changes.Count >= CommitBatch)
+            uncommitted += (long)entry.Size;
+
+            // Committed in batches of files and of bytes: each commit is announced to peers, so a peer
+            // pulls what is hashed while the rest of a large scan is still being read (side-by-side a:
+            // the 512 MiB file went out only with the 1,000th file after it, three quarters into the scan).
+            if (changes.Count >= CommitBatch || uncommitted >= _options.ScanCommitBytes)
             {
                 changed += Commit(changes);
+                uncommitted = 0;
             }
         }
 

@@ -39,6 +39,7 @@ internal sealed class PeerConnection
     private readonly ByteBudget _budget;
     private readonly HashSet<string> _fullIndexSeen = new(StringComparer.Ordinal);
     private readonly RequestCoalescer _coalescer;
+    private readonly RecordedChunks _recorded;
 
     // Folders whose puller is to be woken once the rest of a cut batch of index updates is in (receive loop only).
     private readonly HashSet<string> _wakeHeld = new(StringComparer.Ordinal);
@@ -61,6 +62,7 @@ internal sealed class PeerConnection
         _allowed = allowed;
         _budget = new ByteBudget(engine.Options.MaxInFlightBytesPerLink);
         _coalescer = new RequestCoalescer(SendAsync, MaxBatchRequests, RequestBatchBytes, HoldBelowBytes, HoldUpTo);
+        _recorded = new RecordedChunks(engine.Store);
     }
 
     /// <summary>The device at the other end.</summary>
@@ -565,7 +567,7 @@ internal sealed class PeerConnection
     // may still sit in another local file of a folder shared with this peer.
     private bool FindChunk(SyncFolder folder, Request request, Span<byte> destination)
     {
-        if (LocalChunkReader.TryRead(folder, request.Name, (long)request.Offset, destination, request.Hash.Span))
+        if (LocalChunkReader.TryRead(folder, request.Name, (long)request.Offset, destination, request.Hash.Span, _recorded))
         {
             return true;
         }

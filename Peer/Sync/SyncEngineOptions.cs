@@ -57,6 +57,12 @@ internal sealed record SyncEngineOptions
     /// <summary>How long a delete is remembered and announced before it is forgotten.</summary>
     public TimeSpan TombstoneLifetime { get; init; } = TimeSpan.FromDays(180);
 
+    /// <summary>
+    /// Bytes hashed by a scan after which what it found so far is committed (and so announced to peers),
+    /// so that peers start pulling while the rest of a large scan is still being read.
+    /// </summary>
+    public long ScanCommitBytes { get; init; } = 32 * 1024 * 1024;
+
     /// <summary>How often a file that keeps changing while it is hashed is retried within one scan.</summary>
     public int MaxHashAttempts { get; init; } = 3;
 }

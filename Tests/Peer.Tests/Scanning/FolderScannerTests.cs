@@ -247,6 +247,32 @@ public sealed class FolderScannerTests : IDisposable
         Assert.Equal("new/a.bin", Assert.Single(found.Single().Value).Name);
     }
 
+    [Fact]
+    public async Task A_long_scan_commits_what_it_hashed_once_enough_bytes_are_read_so_peers_can_pull_it_early()
+    {
+        // Each commit is announced to peers: a scan of 1 GiB used to commit only every 1,000 files, so
+        // a peer waited for most of the scan before pulling anything.
+        Write("a.bin", 300_000, seed: 1);
+        Write("b.bin", 300_000, seed: 2);
+        Write("c.bin", 300_000, seed: 3);
+        using var store = OpenStore();
+        var committedWhenCWasHashed = new List<string>();
+        var progress = new SynchronousProgress(p =>
+        {
+            if (p.FilesDone == 3)
+            {
+                committedWhenCWasHashed.AddRange(store.GetAllLocal("f").Keys.Order(StringComparer.Ordinal));
+            }
+        });
+        var scanner = new FolderScanner(new SyncFolder(new FolderOptions("f", _root), new LocalFileSystem()), store, _identity.Id,
+            new SyncEngineOptions { ScanCommitBytes = 500_000 }, _time, NullLogger.Instance);
+
+        await scanner.ScanAsync(null, progress, CancellationToken.None);
+
+        Assert.Equal(new[] { "a.bin", "b.bin" }, committedWhenCWasHashed);
+        Assert.NotNull(store.GetLocal("f", "c.bin"));
+    }
+
     private void Write(string name, int size, int seed = 1)
     {
         var path = Path.Combine(_root, name);

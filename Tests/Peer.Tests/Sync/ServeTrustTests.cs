@@ -1,0 +1,56 @@
+using Mesh.Peer.Files;
+using Mesh.Peer.Sync;
+using Mesh.Proto;
+
+namespace Mesh.Peer.Tests.Sync;
+
+public sealed class ServeTrustTests
+{
+    [Fact]
+    public async Task A_chunk_of_a_file_that_still_matches_its_record_is_served_without_hashing_and_one_of_a_changed_file_is_checked()
+    {
+        // Serving used to hash every chunk again after the scan had hashed it: 1 GiB sent cost 1 GiB of
+        // SHA-256 twice on the sender. A file whose size, mtime and inode match its record is trusted, as
+        // the scanner trusts it; the requester checks every chunk anyway. To see which path was taken, the
+        // bytes are changed behind the index's back with the stat kept, which only the hash would notice.
+        await using var b = TestDevice.Create("b");
+        var original = SyncEngineTests.RandomBytes(3000, 7);
+        b.Write("f.bin", original);
+        await b.ScanAsync();
+        var record = b.Store.GetLocal(TestDevice.FolderId, "f.bin")!;
+        var chunk = Assert.Single(record.Entry.Manifest.Chunks);
+        await using var fake = new FakePeer(b);
+        await fake.HelloAsync(TestDevice.FolderId);
+
+        var edited = (byte[])original.Clone();
+        edited[1500] ^= 0xFF;
+        await File.WriteAllBytesAsync(b.PathOf("f.bin"), edited);
+        new LocalFileSystem().SetModified(b.PathOf("f.bin"), record.Entry.ModifiedNs);
+
+        var trusted = await RequestAsync(fake, 1, chunk);
+        Assert.Equal(ErrorCode.None, trusted.Code);
+        Assert.Equal(edited, trusted.Data.ToByteArray());
+
+        // A stat that differs from the record (an edit not scanned yet): the bytes are checked and refused.
+        new LocalFileSystem().SetModified(b.PathOf("f.bin"), record.Entry.ModifiedNs + 1_000_000_000);
+        var checkedAnswer = await RequestAsync(fake, 2, chunk);
+        Assert.Equal(ErrorCode.InvalidFile, checkedAnswer.Code);
+    }
+
+    private static async Task<Response> RequestAsync(FakePeer fake, ulong id, ChunkRef chunk)
+    {
+        await fake.SendAsync(new SyncEnvelope
+        {
+            Request = new Request { Id = id, Folder = TestDevice.FolderId, Name = "f.bin", Offset = 0, Size = chunk.Length, Hash = chunk.Hash },
+        });
+        while (true)
+        {
+            var envelope = await fake.ReceiveAsync(TimeSpan.FromSeconds(10));
+            Assert.NotNull(envelope);
+            if (envelope.BodyCase == SyncEnvelope.BodyOneofCase.Response && envelope.Response.Id == id)
+            {
+                return envelope.Response;
+            }
+        }
+    }
+}
