@@ -37,6 +37,14 @@ internal sealed class IndexStore : IDisposable
         _localDevice = localDevice.Bytes.ToArray();
     }
 
+    // EXPERIMENT (to be removed): writer's map and cache from the environment.
+    private static string WriterPragmas()
+    {
+        var map = Environment.GetEnvironmentVariable("MESH_WRITER_MMAP") ?? "0";
+        var cache = Environment.GetEnvironmentVariable("MESH_WRITER_CACHE_KIB") ?? "2000";
+        return $"PRAGMA mmap_size={map}; PRAGMA cache_size=-{cache};";
+    }
+
     /// <summary>Schema version this build writes.</summary>
     public static int SchemaVersion => IndexMigrations.All.Count;
 
@@ -48,7 +56,7 @@ internal sealed class IndexStore : IDisposable
         connection.Open();
         try
         {
-            Execute(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; " + MapPragma);
+            Execute(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; " + WriterPragmas());
             Migrate(connection);
         }
         catch
