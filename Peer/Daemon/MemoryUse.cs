@@ -12,7 +12,7 @@ internal static class MemoryUse
 {
     private const double MiB = 1024 * 1024;
 
-    /// <summary>The line, e.g. <c>rss 61.0 MiB (anon 30.2, file 30.8); gc heap 12.1 MiB, committed 20.0, fragmented 3.1, gen0 budget 4.0</c>.</summary>
+    /// <summary>The line, e.g. <c>rss 61.0 MiB (anon 30.2, file 30.8); gc heap 12.1 MiB, committed 20.0, fragmented 3.1, gen0 after last gc 0.4, collections 60/20/5</c>.</summary>
     public static string Describe()
     {
         var gc = GC.GetGCMemoryInfo();
