@@ -13,7 +13,7 @@ namespace Mesh.Peer.Daemon;
 /// name (<see cref="EntryHead"/>), so it costs the same whether a folder holds small files or files
 /// whose manifests list thousands of chunks, and leaves little garbage.
 /// </summary>
-internal sealed class LocalTotals(string indexPath, DeviceId local, IndexStore store, TimeProvider time) : IDisposable
+internal sealed class LocalTotals(StatusIndexConnection index, DeviceId local, IndexStore store, TimeProvider time)
 {
     /// <summary>Least time between two counts of a folder that keeps changing.</summary>
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(1);
@@ -33,7 +33,6 @@ internal sealed class LocalTotals(string indexPath, DeviceId local, IndexStore s
 
     private readonly Dictionary<string, (ulong Sequence, long Files, long Bytes, long At)> _cache = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
-    private SqliteConnection? _connection;
 
     /// <summary>Files (not directories, links or deletes) and their bytes in <paramref name="folder"/>.</summary>
     public (long Files, long Bytes) Of(string folder, bool idle)
@@ -53,12 +52,13 @@ internal sealed class LocalTotals(string indexPath, DeviceId local, IndexStore s
         }
     }
 
-    private (long Files, long Bytes) Count(string folder)
+    private (long Files, long Bytes) Count(string folder) => index.Read(connection => Count(connection, folder));
+
+    private (long Files, long Bytes) Count(SqliteConnection connection, string folder)
     {
         long files = 0;
         long bytes = 0;
-        _connection ??= IndexStore.OpenReader(indexPath);
-        using var command = _connection.CreateCommand();
+        using var command = connection.CreateCommand();
         command.CommandText = CountQuery;
         command.Parameters.AddWithValue("$f", folder);
         command.Parameters.AddWithValue("$d", local.Bytes.ToArray());
@@ -69,7 +69,7 @@ internal sealed class LocalTotals(string indexPath, DeviceId local, IndexStore s
             if (!TryReadHead(head, complete: head.Length == reader.GetInt64(1), out var type, out var size))
             {
                 // Not laid out as this program writes entries: this one entry is decoded whole.
-                var entry = WholeEntry(folder, reader.GetString(2));
+                var entry = WholeEntry(connection, folder, reader.GetString(2));
                 (type, size) = entry is null ? (FileType.Directory, 0UL) : (entry.Type, entry.Size);
             }
 
@@ -96,24 +96,14 @@ internal sealed class LocalTotals(string indexPath, DeviceId local, IndexStore s
         }
     }
 
-    private FileEntry? WholeEntry(string folder, string name)
+    private FileEntry? WholeEntry(SqliteConnection connection, string folder, string name)
     {
-        using var command = _connection!.CreateCommand();
+        using var command = connection.CreateCommand();
         command.CommandText = "SELECT entry FROM files WHERE folder = $f AND device = $d AND name = $n";
         command.Parameters.AddWithValue("$f", folder);
         command.Parameters.AddWithValue("$d", local.Bytes.ToArray());
         command.Parameters.AddWithValue("$n", name);
         return command.ExecuteScalar() is byte[] bytes ? FileEntry.Parser.ParseFrom(bytes) : null;
-    }
-
-    /// <inheritdoc />
-    public void Dispose()
-    {
-        lock (_gate)
-        {
-            _connection?.Dispose();
-            _connection = null;
-        }
     }
 
 }

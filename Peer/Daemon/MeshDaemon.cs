@@ -32,6 +32,7 @@ internal sealed class MeshDaemon : IAsyncDisposable
     private SyncEngine? _engine;
     private LocalTotals? _totals;
     private PeerCompletion? _completion;
+    private StatusIndexConnection? _statusIndex;
     private DirectLinkService? _links;
     private ControlServer? _control;
     private string? _listen;
@@ -264,8 +265,7 @@ internal sealed class MeshDaemon : IAsyncDisposable
             await _engine.DisposeAsync().ConfigureAwait(false);
         }
 
-        _completion?.Dispose();
-        _totals?.Dispose();
+        _statusIndex?.Dispose();
         _store?.Dispose();
         if (_control is not null)
         {
@@ -341,8 +341,9 @@ internal sealed class MeshDaemon : IAsyncDisposable
             throw new DaemonStartException($"cannot open the index {Home.IndexPath}: {e.Message}", e);
         }
 
-        _totals = new LocalTotals(Home.IndexPath, _identity.Id, _store, _time);
-        _completion = new PeerCompletion(Home.IndexPath, _identity.Id, _store, _time);
+        _statusIndex = new StatusIndexConnection(Home.IndexPath);
+        _totals = new LocalTotals(_statusIndex, _identity.Id, _store, _time);
+        _completion = new PeerCompletion(_statusIndex, _identity.Id, _store, _time);
         _engine = new SyncEngine(_identity.Id, _store, _options.Engine with { DeviceName = _config.Name }, _time, random, loggers);
         foreach (var folder in _config.Folders)
         {
@@ -485,17 +486,26 @@ internal sealed class MeshDaemon : IAsyncDisposable
     private void LogProgress(HashSet<string> wasBusy)
     {
         var status = GetStatus();
+        var logMemory = false;
         foreach (var folder in status.Folders)
         {
             if (folder.Progress is { } progress)
             {
+                logMemory = true;
                 wasBusy.Add(folder.Id);
                 _logger.LogInformation("Folder {Folder}: {Progress}", folder.Id, ByteSize.Describe(progress));
             }
             else if (folder.State == "idle" && wasBusy.Remove(folder.Id))
             {
+                logMemory = true;
                 _logger.LogInformation("Folder {Folder} is up to date: {Files} files, {Bytes}", folder.Id, folder.LocalFiles, ByteSize.Format(folder.LocalBytes));
             }
+        }
+
+        // While busy and once when idle again: what the memory is made of (docs/daemon.md, "Memory").
+        if (logMemory && _logger.IsEnabled(LogLevel.Debug))
+        {
+            _logger.LogDebug("Memory: {Memory}", MemoryUse.Describe());
         }
     }
 }

@@ -13,7 +13,7 @@ namespace Mesh.Peer.Daemon;
 /// a read-only connection of its own (WAL lets it read beside the engine's writer), and the
 /// comparison is done in SQL, so a folder in sync costs one query that returns no rows.
 /// </summary>
-internal sealed class PeerCompletion(string indexPath, DeviceId local, IndexStore store, TimeProvider time) : IDisposable
+internal sealed class PeerCompletion(StatusIndexConnection index, DeviceId local, IndexStore store, TimeProvider time)
 {
     /// <summary>How long a non-zero answer is reused while both sides keep changing (status is polled often).</summary>
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromMilliseconds(500);
@@ -27,20 +27,6 @@ internal sealed class PeerCompletion(string indexPath, DeviceId local, IndexStor
 
     private readonly Lock _gate = new();
     private readonly Dictionary<(string Folder, DeviceId Peer), Cached> _cache = [];
-    private SqliteConnection? _connection;
-
-    private SqliteConnection Connection
-    {
-        get
-        {
-            if (_connection is null)
-            {
-                _connection = IndexStore.OpenReader(indexPath);
-            }
-
-            return _connection;
-        }
-    }
 
     /// <summary>
     /// The peer's progress in <paramref name="folder"/>. Unchanged sequences on both sides reuse the
@@ -68,31 +54,24 @@ internal sealed class PeerCompletion(string indexPath, DeviceId local, IndexStor
         }
     }
 
-    /// <inheritdoc />
-    public void Dispose()
-    {
-        lock (_gate)
-        {
-            _connection?.Dispose();
-            _connection = null;
-        }
-    }
 
     // Asked on every poll while the peer catches up, so it stops at the first difference, looking from
     // the newest local entries, which are the ones a peer that is still pulling lacks. Counting them all
     // (a join over every local entry, ~30 ms for 22,000) at 20 polls a second was the largest share of a
     // sender's CPU while a receiver pulled 20,000 small files.
-    private bool AnyDifference(string folder, DeviceId peer)
+    private bool AnyDifference(string folder, DeviceId peer) => index.Read(connection =>
     {
-        using var command = Command("SELECT 1 " + Differences + " ORDER BY l.sequence DESC LIMIT 1", folder, peer);
+        using var command = Command(connection, "SELECT 1 " + Differences + " ORDER BY l.sequence DESC LIMIT 1", folder, peer);
         return command.ExecuteScalar() is not null;
-    }
+    });
 
-    private (long Files, long Bytes) Compute(string folder, DeviceId peer)
+    private (long Files, long Bytes) Compute(string folder, DeviceId peer) => index.Read(connection => Compute(connection, folder, peer));
+
+    private (long Files, long Bytes) Compute(SqliteConnection connection, string folder, DeviceId peer)
     {
         long files = 0;
         long bytes = 0;
-        using var command = Command("SELECT l.entry, r.entry " + Differences, folder, peer);
+        using var command = Command(connection, "SELECT l.entry, r.entry " + Differences, folder, peer);
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
@@ -108,9 +87,9 @@ internal sealed class PeerCompletion(string indexPath, DeviceId local, IndexStor
         return (files, bytes);
     }
 
-    private SqliteCommand Command(string text, string folder, DeviceId peer)
+    private SqliteCommand Command(SqliteConnection connection, string text, string folder, DeviceId peer)
     {
-        var command = Connection.CreateCommand();
+        var command = connection.CreateCommand();
         command.CommandText = text;
         command.Parameters.AddWithValue("$peer", peer.Bytes.ToArray());
         command.Parameters.AddWithValue("$local", local.Bytes.ToArray());

@@ -36,7 +36,8 @@ public sealed class LocalTotalsTests : IDisposable
             (new FileEntry { Name = "link", Type = FileType.Symlink, SymlinkTarget = "small.txt", Version = Version() }, 8UL),
             (new FileEntry { Name = "gone", Type = FileType.File, Size = 1000, Deleted = true, Version = Version() }, 9UL),
         ]);
-        using var totals = new LocalTotals(_home.Combine("index.db"), _local.Id, store, new FakeTimeProvider());
+        using var index = new StatusIndexConnection(_home.Combine("index.db"));
+        var totals = new LocalTotals(index, _local.Id, store, new FakeTimeProvider());
 
         Assert.Equal((6L, 10L + 20 + 30 + 40 + (512L << 20)), totals.Of("f", idle: true));
     }
@@ -49,7 +50,8 @@ public sealed class LocalTotalsTests : IDisposable
         using var store = IndexStore.Open(_home.Combine("index.db"), _local.Id);
         store.EnsureFolder("f", 1);
         store.CommitLocal("f", Enumerable.Range(0, 100).Select(i => (File($"file-{i}", 1000, chunks: 1000), (ulong)i)).ToList());
-        using var totals = new LocalTotals(_home.Combine("index.db"), _local.Id, store, new FakeTimeProvider());
+        using var index = new StatusIndexConnection(_home.Combine("index.db"));
+        var totals = new LocalTotals(index, _local.Id, store, new FakeTimeProvider());
         totals.Of("f", idle: true);
         store.CommitLocal("f", [(File("one-more", 1), 999UL)]);
 
@@ -59,6 +61,23 @@ public sealed class LocalTotalsTests : IDisposable
 
         Assert.Equal((101L, 100_001L), counted);
         Assert.True(allocated < 1_000_000, $"the count allocated {allocated} bytes");
+    }
+
+    [Fact]
+    public void File_counts_and_peer_completion_share_one_index_connection()
+    {
+        // Each connection maps the index file on its own, and mapped pages count in RSS per mapping.
+        using var store = IndexStore.Open(_home.Combine("index.db"), _local.Id);
+        store.EnsureFolder("f", 1);
+        store.CommitLocal("f", [(File("one", 10), 1UL), (File("two", 20), 2UL)]);
+        using var peer = DeviceIdentity.CreateEphemeral();
+        using var index = new StatusIndexConnection(_home.Combine("index.db"));
+        var totals = new LocalTotals(index, _local.Id, store, new FakeTimeProvider());
+        var completion = new PeerCompletion(index, _local.Id, store, new FakeTimeProvider());
+
+        Assert.Equal((2L, 30L), totals.Of("f", idle: true));
+        Assert.Equal(2, completion.Of("f", peer.Id).NeedFiles);
+        Assert.Equal(1, index.Opened);
     }
 
     [Theory]

@@ -33,6 +33,21 @@ public sealed class IndexStoreTests : IDisposable
         Assert.Equal("wal", command.ExecuteScalar());
     }
 
+    [SkippableFact]
+    public void The_writer_reads_through_its_cache_and_maps_nothing()
+    {
+        // Each connection maps the file on its own and touched pages count in RSS once per map; the
+        // writer touches nearly all of them, and its cache is never dropped by others' commits.
+        Skip.IfNot(OperatingSystem.IsLinux(), "reads /proc/self/maps");
+        var path = _home.Combine("index.db");
+        using var store = Open();
+        store.EnsureFolder("f", 1);
+        store.CommitLocal("f", Enumerable.Range(0, 200).Select(i => (Entry($"file-{i}"), (ulong)i)).ToList());
+        Assert.Equal(200, store.GetLocalSince("f", 0, 1000).Count);
+
+        Assert.DoesNotContain(File.ReadLines("/proc/self/maps"), line => line.EndsWith(path, StringComparison.Ordinal));
+    }
+
     [Fact]
     public void An_index_from_a_newer_program_is_refused()
     {
