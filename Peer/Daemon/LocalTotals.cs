@@ -105,5 +105,4 @@ internal sealed class LocalTotals(StatusIndexConnection index, DeviceId local, I
         command.Parameters.AddWithValue("$n", name);
         return command.ExecuteScalar() is byte[] bytes ? FileEntry.Parser.ParseFrom(bytes) : null;
     }
-
 }

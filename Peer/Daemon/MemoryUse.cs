@@ -46,13 +46,9 @@ internal static class MemoryUse
                 }
             }
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             // Not Linux, or /proc is not mounted: the GC figures alone.
-        }
-        catch (UnauthorizedAccessException)
-        {
-            // As above.
         }
 
         return (rss, anon, file);

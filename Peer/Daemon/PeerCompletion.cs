@@ -54,7 +54,6 @@ internal sealed class PeerCompletion(StatusIndexConnection index, DeviceId local
         }
     }
 
-
     // Asked on every poll while the peer catches up, so it stops at the first difference, looking from
     // the newest local entries, which are the ones a peer that is still pulling lacks. Counting them all
     // (a join over every local entry, ~30 ms for 22,000) at 20 polls a second was the largest share of a

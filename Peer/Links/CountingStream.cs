@@ -10,8 +10,11 @@ namespace Mesh.Peer.Links;
 /// </summary>
 internal sealed class CountingStream(Stream inner) : Stream
 {
+    /// <summary>Most plaintext one TLS record carries; a frame of at most this much is one record, with nothing to batch.</summary>
+    public const int RecordPayload = 16 * 1024;
+
     /// <summary>Bytes gathered at most before they are written on: four full TLS records.</summary>
-    public const int BatchBytes = 4 * (16 * 1024 + 64);
+    public const int BatchBytes = 4 * (RecordPayload + 64);
 
     private long _read;
     private long _written;

@@ -116,7 +116,7 @@ internal sealed class TlsLink : ILink
     // batch), not one write per 16 KiB record. Called under the send gate.
     private async ValueTask WriteFrameAsync(ReadOnlyMemory<byte> frame)
     {
-        if (frame.Length <= 16 * 1024)
+        if (frame.Length <= CountingStream.RecordPayload)
         {
             await _tls.WriteAsync(frame, _abort.Token).ConfigureAwait(false);
             return;
