@@ -19,7 +19,7 @@ namespace Mesh.Peer.Sync;
 /// file is ever visible under a real name. Just before the rename the target is checked against the
 /// index: a local change not yet scanned is never overwritten.
 /// </summary>
-internal sealed class FolderPuller
+internal sealed partial class FolderPuller
 {
     private const int DiskFullErrno = 28;
     private const int SmallFileBytes = 1024 * 1024;
@@ -389,6 +389,7 @@ internal sealed class FolderPuller
         var path = _folder.PathOf(name);
         var local = need.Local is { Entry.Deleted: false } live ? live : null;
         string temp;
+        List<PatchRange>? patch;
         await _folder.Gate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
@@ -419,13 +420,23 @@ internal sealed class FolderPuller
                 return true;
             }
 
+            // A small same-length edit of a large file is written into the file itself (InPlacePatcher).
+            patch = batch is null ? PlanInPlace(need) : null;
             temp = Path.Combine(directory, EngineFiles.TemporaryFor(Path.GetFileName(path)));
-            var slash = name.LastIndexOf('/');
-            _folder.Temporaries[(slash < 0 ? string.Empty : name[..(slash + 1)]) + EngineFiles.TemporaryFor(name[(slash + 1)..])] = true;
+            if (patch is null)
+            {
+                var slash = name.LastIndexOf('/');
+                _folder.Temporaries[(slash < 0 ? string.Empty : name[..(slash + 1)]) + EngineFiles.TemporaryFor(name[(slash + 1)..])] = true;
+            }
         }
         finally
         {
             _folder.Gate.Release();
+        }
+
+        if (patch is not null)
+        {
+            return await PatchInPlaceAsync(need, patch, ct).ConfigureAwait(false);
         }
 
         // Assembling needs no lock: the temporary file is the puller's alone, and a scan that runs

@@ -85,6 +85,9 @@ internal sealed class SyncEngine : IAsyncDisposable
 
         Store.EnsureFolder(options.Id, indexId);
         var logger = _loggers.CreateLogger("Mesh.Sync.Folder");
+
+        // Before anything scans the folder: a patch cut short by a crash is finished or undone first.
+        PatchJournalRecovery.Recover(folder, Store, logger);
         _folders.Add(options.Id, new FolderRuntime(
             folder,
             new FolderScanner(folder, Store, LocalDevice, Options, Time, logger),

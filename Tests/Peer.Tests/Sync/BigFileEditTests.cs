@@ -10,8 +10,8 @@ namespace Mesh.Peer.Tests.Sync;
 /// </summary>
 public sealed class BigFileEditTests
 {
-    private const string Big = "big.bin";
-    private const int BigBytes = 24 * 1024 * 1024;
+    internal const string Big = "big.bin";
+    internal const int BigBytes = 24 * 1024 * 1024;
 
     [Fact]
     public async Task An_overwritten_byte_is_rebuilt_from_the_old_file_in_ranges_and_only_its_chunk_is_fetched()
@@ -65,7 +65,8 @@ public sealed class BigFileEditTests
         await using var link = await SyncBigFileAsync(a, b);
 
         // When B opens its old copy to rebuild the new version, a local program writes to that copy
-        // (far from A's edit, with a new mtime): the copy reads the changed bytes.
+        // (far from A's edit, with a new mtime): the copy reads the changed bytes. A's edit changes the
+        // length, so the file is rebuilt in a temporary file, not patched in place (InPlacePatchTests).
         var fired = 0;
         var target = b.PathOf(Big);
         hooks.BeforeOpenRead = path =>
@@ -76,7 +77,7 @@ public sealed class BigFileEditTests
                 File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddSeconds(5));
             }
         };
-        FlipByte(a.PathOf(Big), BigBytes / 2);
+        File.AppendAllBytes(a.PathOf(Big), [0x5a]);
         var fromA = SHA256.HashData(File.ReadAllBytes(a.PathOf(Big)));
         await a.ScanAsync(Big);
         await Eventually.TrueAsync(() => Volatile.Read(ref fired) == 1, "B started rebuilding the file");
@@ -163,7 +164,7 @@ public sealed class BigFileEditTests
         Assert.Equal(1, shifted.FirstChunk);
     }
 
-    private static async Task<TestLink> SyncBigFileAsync(TestDevice a, TestDevice b)
+    internal static async Task<TestLink> SyncBigFileAsync(TestDevice a, TestDevice b)
     {
         a.Write(Big, SyncEngineTests.RandomBytes(BigBytes, 3));
         await a.ScanAsync();
@@ -193,14 +194,14 @@ public sealed class BigFileEditTests
         return () => Volatile.Read(ref count);
     }
 
-    private static bool SameContent(TestDevice a, TestDevice b) =>
+    internal static bool SameContent(TestDevice a, TestDevice b) =>
         File.Exists(b.PathOf(Big)) && TreeSnapshot.Same(a, b) &&
         SHA256.HashData(File.ReadAllBytes(a.PathOf(Big))).AsSpan().SequenceEqual(SHA256.HashData(File.ReadAllBytes(b.PathOf(Big))));
 
-    private static void AssertFewChunksFetched(long fetched) =>
+    internal static void AssertFewChunksFetched(long fetched) =>
         Assert.True(fetched <= 3L * ChunkerParameters.Default.MaxSize, $"{fetched} bytes of chunks fetched for a one-byte change");
 
-    private static void FlipByte(string path, long offset)
+    internal static void FlipByte(string path, long offset)
     {
         using var file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite);
         file.Position = offset;
