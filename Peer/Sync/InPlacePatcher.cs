@@ -71,6 +71,12 @@ internal sealed class InPlacePatcher(SyncFolder folder, ILogger logger)
 
         var journalPath = PatchJournal.PathFor(folder, name);
         using var handle = Fs.OpenWrite(path);
+        if (!MatchesRecord(path, local))
+        {
+            // Replaced or written between the check and the open.
+            return PatchOutcome.LocalChange;
+        }
+
         var ranges = new List<PatchJournalRange>(changes.Count);
         foreach (var (offset, bytes) in changes)
         {

@@ -94,23 +94,27 @@ public sealed class InPlacePatchTests
         Assert.Null(InPlacePatchPlan.TryPlan(ManifestBuilder.Build(small, ChunkerParameters.Default), ManifestBuilder.Build(smallEdited, ChunkerParameters.Default)));
     }
 
-    [Fact]
-    public async Task A_local_edit_made_while_the_patch_is_prepared_is_not_overwritten()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_local_edit_made_while_the_patch_is_prepared_is_not_overwritten(bool afterTheOldBytesAreRead)
     {
         var hooks = new HookFileSystem();
         await using var a = TestDevice.Create("a");
         await using var b = TestDevice.Create("b", fileSystem: hooks);
         await using var link = await BigFileEditTests.SyncBigFileAsync(a, b);
 
-        // When B opens its file to patch it, a local program writes to it (far from A's edit, new mtime).
+        // When B opens its file to patch it, or its journal once the old bytes are read, a local program
+        // writes to the file (far from A's edit, new mtime).
         var fired = 0;
         var target = b.PathOf(Big);
         hooks.BeforeOpenWrite = path =>
         {
-            if (path == target && Interlocked.Exchange(ref fired, 1) == 0)
+            var moment = afterTheOldBytesAreRead ? path.EndsWith(PatchJournal.Extension, StringComparison.Ordinal) : path == target;
+            if (moment && Interlocked.Exchange(ref fired, 1) == 0)
             {
-                BigFileEditTests.FlipByte(path, BigBytes / 4);
-                File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddSeconds(5));
+                BigFileEditTests.FlipByte(target, BigBytes / 4);
+                File.SetLastWriteTimeUtc(target, DateTime.UtcNow.AddSeconds(5));
             }
         };
         BigFileEditTests.FlipByte(a.PathOf(Big), BigBytes / 2);
@@ -126,6 +130,8 @@ public sealed class InPlacePatchTests
         Assert.All(contents, c => Assert.Contains(c, new[] { fromA, fromB }));
         Assert.Contains(fromA, contents);
         Assert.Contains(fromB, contents);
+        var journals = Path.Combine(b.FolderPath, ".mesh", "patches");
+        Assert.True(!Directory.Exists(journals) || Directory.GetFiles(journals).Length == 0, "a journal was left behind");
     }
 
     [Theory]
