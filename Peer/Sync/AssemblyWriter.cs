@@ -109,17 +109,34 @@ internal sealed class AssemblyWriter : IDisposable
         }
     }
 
-    /// <summary>Gives the blocks back and closes the direct handle; what windows still hold is dropped (the pull was abandoned).</summary>
+    /// <summary>
+    /// Closes the direct handle and gives the blocks back. A pull abandoned before <see cref="Finish"/>
+    /// (link lost, chunk unavailable) still writes what its windows hold, verified chunks, through the
+    /// page cache, so the next pass resumes from them; if that fails too (the disk is full) they are dropped.
+    /// </summary>
     public void Dispose()
     {
+        List<Window> left;
         lock (_gate)
         {
-            foreach (var window in _open.Values)
+            left = [.. _open.Values];
+            _open.Clear();
+        }
+
+        foreach (var window in left)
+        {
+            try
+            {
+                window.WriteRanges(_file);
+            }
+            catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+            {
+                // Only a head start for the next pass is lost.
+            }
+            finally
             {
                 window.Release(_pool!);
             }
-
-            _open.Clear();
         }
 
         _direct?.Dispose();

@@ -596,6 +596,7 @@ internal sealed class FolderPuller
             Fs.SetLength(handle, (long)manifest.Size);
             if (!flush)
             {
+                writer.Dispose();
                 return handle;
             }
 
@@ -608,14 +609,13 @@ internal sealed class FolderPuller
         }
         catch
         {
+            // Chunks still held for direct writes go to the file first: the next pass resumes from them.
+            writer?.Dispose();
             handle.Dispose();
             throw;
         }
-        finally
-        {
-            writer?.Dispose();
-        }
 
+        writer.Dispose();
         handle.Dispose();
         return null;
     }
