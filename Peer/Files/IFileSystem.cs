@@ -23,6 +23,15 @@ internal interface IFileSystem
     /// <summary>Opens a file for writing at offsets, creating it when absent; never truncates.</summary>
     SafeFileHandle OpenWrite(string path);
 
+    /// <summary>
+    /// Opens an existing file a second time for direct I/O, which moves data between the caller's memory
+    /// and the device without the page cache; null where the platform or the file system does not offer
+    /// it. Every write through it must start at, and be as long as, a multiple of the device's direct I/O
+    /// alignment, from memory aligned the same way (<see cref="AlignedBlockPool"/> gives page-aligned
+    /// blocks); a write that is not gets an error and writes nothing.
+    /// </summary>
+    SafeFileHandle? OpenDirectWrite(string path);
+
     /// <summary>Sets a file's length.</summary>
     void SetLength(SafeFileHandle handle, long length);
 

@@ -39,6 +39,7 @@ internal sealed class SyncEngine : IAsyncDisposable
         _loggers = loggers;
         _logger = loggers.CreateLogger("Mesh.Sync");
         FileSystem = fileSystem ?? new LocalFileSystem();
+        WriteBlocks = options.DirectWriteBytes > 0 ? new AlignedBlockPool(options.DirectWriteBytes) : null;
     }
 
     /// <summary>This device.</summary>
@@ -55,6 +56,9 @@ internal sealed class SyncEngine : IAsyncDisposable
 
     /// <summary>The file system the folders live on.</summary>
     public IFileSystem FileSystem { get; }
+
+    /// <summary>Blocks for direct writes of pulled files, shared by all folders; null when direct writes are off.</summary>
+    public AlignedBlockPool? WriteBlocks { get; }
 
     /// <summary>The folders.</summary>
     public IReadOnlyCollection<SyncFolder> Folders => _folders.Values.Select(f => f.Folder).ToList();

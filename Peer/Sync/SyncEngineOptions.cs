@@ -18,6 +18,12 @@ internal sealed record SyncEngineOptions
     /// <summary>Small files (up to 1 MiB) pulled at once in one folder: each is one request, so more of them keep the link busy.</summary>
     public int MaxParallelSmallFiles { get; init; } = 64;
 
+    /// <summary>
+    /// Memory for gathering pulled chunks into aligned windows written with direct I/O
+    /// (<see cref="AssemblyWriter"/>); zero writes everything through the page cache.
+    /// </summary>
+    public long DirectWriteBytes { get; init; } = 8 * 1024 * 1024;
+
     /// <summary>Small files committed together: one durability barrier and one index transaction per batch.</summary>
     public int CommitBatchFiles { get; init; } = 256;
 

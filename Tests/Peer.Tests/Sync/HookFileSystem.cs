@@ -48,6 +48,11 @@ internal sealed class HookFileSystem(bool caseSensitive = true) : IFileSystem
         return handle;
     }
 
+    /// <summary>False makes the engine write everything through the page cache, as on a file system without direct I/O.</summary>
+    public bool DirectWrites { get; set; } = true;
+
+    public SafeFileHandle? OpenDirectWrite(string path) => DirectWrites ? _inner.OpenDirectWrite(path) : null;
+
     public void SetLength(SafeFileHandle handle, long length) => _inner.SetLength(handle, length);
 
     public void Flush(SafeFileHandle handle)
