@@ -97,6 +97,10 @@ internal sealed class FolderPuller
         (int Files, long Bytes) left = (0, 0);
         string? error = null;
         string? after = null;
+
+        // With more than one slice, a directory's delete may come in a slice before its last child's:
+        // those deletes wait until every slice is through (they are few and small).
+        var directoryDeletes = new List<Need>();
         while (true)
         {
             var (needs, last) = PlanSlice(devices, after);
@@ -104,7 +108,8 @@ internal sealed class FolderPuller
             {
                 caseIndex ??= Fs.IsCaseSensitive ? null : BuildCaseIndex();
                 var pass = new PullPass(needs, caseIndex, left);
-                if (!await PullSliceAsync(needs, pass, ct).ConfigureAwait(false))
+                var sliced = after is not null || last is not null;
+                if (!await PullSliceAsync(needs, pass, sliced ? directoryDeletes : null, ct).ConfigureAwait(false))
                 {
                     return false;
                 }
@@ -130,6 +135,19 @@ internal sealed class FolderPuller
             }
 
             after = last;
+        }
+
+        if (directoryDeletes.Count > 0)
+        {
+            var pass = new PullPass(directoryDeletes, caseIndex, (left.Files - directoryDeletes.Count, left.Bytes));
+            using var abort = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            foreach (var need in directoryDeletes.OrderByDescending(n => n.Entry.Name, StringComparer.Ordinal))
+            {
+                await RunOneAsync(need, pass, abort, abort.Token, null).ConfigureAwait(false);
+            }
+
+            left = (pass.Remaining, pass.RemainingBytes);
+            error = pass.Error ?? error;
         }
 
         if (devices.Count > 0)
@@ -161,8 +179,9 @@ internal sealed class FolderPuller
 
     // Index-only changes and directories go first, one by one; files are pulled several at a time (their
     // fsyncs and round trips overlap); deletes go last, children before parents. False when the pass
-    // must stop for a rescan (a directory renamed but not recorded).
-    private async Task<bool> PullSliceAsync(List<Need> needs, PullPass pass, CancellationToken ct)
+    // must stop for a rescan (a directory renamed but not recorded). Directory deletes go to
+    // directoryDeletes instead when it is given.
+    private async Task<bool> PullSliceAsync(List<Need> needs, PullPass pass, List<Need>? directoryDeletes, CancellationToken ct)
     {
         _folder.Status = new FolderStatus(FolderState.Syncing, pass.Remaining, pass.RemainingBytes, null);
         using var abort = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -207,6 +226,12 @@ internal sealed class FolderPuller
 
             foreach (var need in needs.Where(n => n.Kind == NeedKind.Delete))
             {
+                if (directoryDeletes is not null && need.Entry.Type == FileType.Directory && !pass.Done.ContainsKey(need.Entry.Name))
+                {
+                    directoryDeletes.Add(need);
+                    continue;
+                }
+
                 await RunOneAsync(need, pass, abort, abort.Token, null).ConfigureAwait(false);
             }
         }
