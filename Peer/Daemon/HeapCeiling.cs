@@ -41,12 +41,17 @@ internal sealed class HeapCeiling
 
     /// <summary>
     /// The ceiling for this process: the GC's own heap size, and a blocking, compacting full collection
-    /// that also gives the freed memory back to the system (a plain one keeps it committed for later).
+    /// that also gives the freed memory back to the system (a plain one keeps it committed for later),
+    /// followed by a trim of the C heap (<see cref="NativeHeapTrim"/>), whose bursts come with the same work.
     /// </summary>
     public static HeapCeiling ForThisProcess(long slackBytes) => new(
         slackBytes,
         static () => GC.GetTotalMemory(forceFullCollection: false),
-        static () => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true));
+        static () =>
+        {
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            NativeHeapTrim.Run();
+        });
 
     /// <summary>Collects when the heap is above <see cref="LimitBytes"/>; true when it did.</summary>
     public bool Check()
