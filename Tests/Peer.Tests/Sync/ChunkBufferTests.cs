@@ -6,7 +6,7 @@ namespace Mesh.Peer.Tests.Sync;
 public sealed class ChunkBufferTests
 {
     [Fact]
-    public void Returned_arrays_are_reused_but_only_a_few_of_each_size_are_kept()
+    public void Only_a_few_returned_arrays_of_each_size_are_kept()
     {
         // Another size than other tests use, so arrays they return do not count here.
         var data = new byte[(96 * 1024) + 7];
@@ -20,7 +20,10 @@ public sealed class ChunkBufferTests
         var reused = second.Count(b => arrays.Contains(ArrayOf(b)));
         second.ForEach(b => b.Dispose());
 
-        Assert.InRange(reused, 1, 8);
+        // Eight per size, and a request may be served from the next two sizes up: at most 24. The shared
+        // pool keeps 32 per core plus one per thread. Other tests may take some of these arrays
+        // meanwhile, so only the bound is exact.
+        Assert.True(reused <= 24, $"{reused} of 40 returned arrays were kept");
     }
 
     private static byte[] ArrayOf(ChunkBuffer buffer) =>
