@@ -8,7 +8,7 @@ namespace Mesh.Peer.Daemon;
 /// <see cref="PeerCompletion"/>) share, opened on first use and used by one of them at a time. Each
 /// SQLite connection maps the database file on its own, and the pages a mapping touched count in the
 /// process's RSS once per mapping, so two status connections reading the same tables held those pages
-/// twice (docs/daemon.md, "Memory"). Since then it does not map the file at all.
+/// twice (docs/daemon.md, "Memory").
 /// </summary>
 internal sealed class StatusIndexConnection(string indexPath) : IDisposable
 {
@@ -27,24 +27,11 @@ internal sealed class StatusIndexConnection(string indexPath) : IDisposable
             if (_connection is null)
             {
                 _connection = IndexStore.OpenReader(indexPath);
-                Unmap(_connection);
                 Opened++;
             }
 
             return read(_connection);
         }
-    }
-
-    // Status reads every local entry (recounts) and joins them with a peer's, so through a map it
-    // touched the whole index, 15–20 MiB of RSS on each side of the side-by-side scenario b. It reads
-    // through a small page cache instead: a recount is at most once a second while a folder is busy,
-    // and a completion query stops at its first difference. The full count and completion of a
-    // 22,000-entry index cost the same CPU either way (decoding dominates; docs/daemon.md, "Peak RSS").
-    private static void Unmap(SqliteConnection connection)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA mmap_size=0; PRAGMA cache_size=-1024;";
-        command.ExecuteNonQuery();
     }
 
     /// <inheritdoc />

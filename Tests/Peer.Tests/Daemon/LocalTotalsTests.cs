@@ -80,23 +80,6 @@ public sealed class LocalTotalsTests : IDisposable
         Assert.Equal(1, index.Opened);
     }
 
-    [SkippableFact]
-    public void Status_counts_read_the_index_without_mapping_it()
-    {
-        // Status reads every entry of a folder; through a map those pages all counted in RSS.
-        Skip.IfNot(OperatingSystem.IsLinux(), "reads /proc/self/maps");
-        var path = _home.Combine("index.db");
-        using var store = IndexStore.Open(path, _local.Id);
-        store.EnsureFolder("f", 1);
-        store.CommitLocal("f", Enumerable.Range(0, 200).Select(i => (File($"file-{i}", 10), (ulong)i + 1)).ToList());
-        using var peer = DeviceIdentity.CreateEphemeral();
-        using var index = new StatusIndexConnection(path);
-
-        Assert.Equal((200L, 2000L), new LocalTotals(index, _local.Id, store, new FakeTimeProvider()).Of("f", idle: true));
-        Assert.Equal(200, new PeerCompletion(index, _local.Id, store, new FakeTimeProvider()).Of("f", peer.Id).NeedFiles);
-        Assert.DoesNotContain(System.IO.File.ReadLines("/proc/self/maps"), line => line.EndsWith(path, StringComparison.Ordinal));
-    }
-
     [Theory]
     [InlineData("a", FileType.File, 0UL)]
     [InlineData("b", FileType.File, 1UL)]
