@@ -18,4 +18,13 @@ internal sealed record DaemonOptions
 
     /// <summary>How often progress of long scans and syncs is logged.</summary>
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Garbage allowed above the live heap before the daemon runs a full collection itself
+    /// (<see cref="HeapCeiling"/>); null leaves collections to the runtime alone.
+    /// </summary>
+    public long? HeapSlackBytes { get; init; } = 16 * 1024 * 1024;
+
+    /// <summary>How often the heap is compared with its ceiling.</summary>
+    public TimeSpan HeapCheckInterval { get; init; } = TimeSpan.FromMilliseconds(200);
 }

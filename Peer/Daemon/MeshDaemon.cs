@@ -24,6 +24,7 @@ internal sealed class MeshDaemon : IAsyncDisposable
     private readonly DaemonOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly HeapCeiling? _heapCeiling;
     private readonly Dictionary<string, FolderProgress> _progress = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _unavailable = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource _initialScanDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -44,6 +45,7 @@ internal sealed class MeshDaemon : IAsyncDisposable
         _options = options;
         _time = time;
         _logger = logger;
+        _heapCeiling = options.HeapSlackBytes is { } slack ? HeapCeiling.ForThisProcess(slack) : null;
     }
 
     /// <summary>The home the daemon runs from.</summary>
@@ -111,6 +113,7 @@ internal sealed class MeshDaemon : IAsyncDisposable
             _config.Peers.Count,
             Home.ControlSocketPath);
         var progressLoop = ProgressLoopAsync(ct);
+        var heapLoop = _heapCeiling?.RunAsync(_options.HeapCheckInterval, _time, ct) ?? Task.CompletedTask;
         try
         {
             foreach (var folder in Engine.Folders)
@@ -137,6 +140,7 @@ internal sealed class MeshDaemon : IAsyncDisposable
         {
             _initialScanDone.TrySetCanceled(CancellationToken.None);
             await progressLoop.ConfigureAwait(false);
+            await heapLoop.ConfigureAwait(false);
         }
     }
 
@@ -505,7 +509,7 @@ internal sealed class MeshDaemon : IAsyncDisposable
         // While busy and once when idle again: what the memory is made of (docs/daemon.md, "Memory").
         if (logMemory && _logger.IsEnabled(LogLevel.Debug))
         {
-            _logger.LogDebug("Memory: {Memory}", MemoryUse.Describe());
+            _logger.LogDebug("Memory: {Memory}, heap ceiling collections {Ceiling}", MemoryUse.Describe(), _heapCeiling?.Collections ?? 0);
         }
     }
 }

@@ -318,11 +318,21 @@ internal sealed class IndexStore : IDisposable
     /// entry): the candidates for pulling. Equal versions are filtered in SQL, so an index in sync
     /// costs one query and no decoding.
     /// </summary>
-    public List<RemoteDifference> GetRemoteDifferences(string folder, IReadOnlyCollection<DeviceId> devices)
+    public List<RemoteDifference> GetRemoteDifferences(string folder, IReadOnlyCollection<DeviceId> devices) =>
+        GetRemoteDifferences(folder, devices, null, int.MaxValue).Differences;
+
+    /// <summary>
+    /// The differing entries of the names after <paramref name="after"/> (from the first name when null),
+    /// in name order and at most <paramref name="maxNames"/> names per device: decoding all of them at
+    /// once held 20,000 entries, about 20 MB, through a whole pull pass (docs/daemon.md, "Peak RSS").
+    /// </summary>
+    public RemoteDifferenceSlice GetRemoteDifferences(string folder, IReadOnlyCollection<DeviceId> devices, string? after, int maxNames)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxNames);
         lock (_gate)
         {
             var result = new List<RemoteDifference>();
+            string? last = null;
             foreach (var device in devices)
             {
                 // The local row comes with the join: the planner needs it for every name, and one lookup
@@ -330,22 +340,42 @@ internal sealed class IndexStore : IDisposable
                 // of 2,000 files the longest step before the index was sent (side-by-side d).
                 using var command = Command(
                     """
-                    SELECT r.entry, r.inode, l.entry, l.inode FROM files r
+                    SELECT r.entry, r.inode, l.entry, l.inode, r.name FROM files r
                     LEFT JOIN files l ON l.folder = r.folder AND l.device = $local AND l.name = r.name
                     WHERE r.folder = $f AND r.device = $d AND (l.version IS NULL OR l.version <> r.version)
+                      AND ($after IS NULL OR r.name > $after)
+                    ORDER BY r.name LIMIT $n
                     """);
                 command.Parameters.AddWithValue("$local", _localDevice);
                 command.Parameters.AddWithValue("$f", folder);
                 command.Parameters.AddWithValue("$d", device.Bytes.ToArray());
+                command.Parameters.AddWithValue("$after", (object?)after ?? DBNull.Value);
+                command.Parameters.AddWithValue("$n", maxNames);
                 using var reader = command.ExecuteReader();
+                var rows = 0;
+                string? name = null;
                 while (reader.Read())
                 {
                     var local = reader.IsDBNull(2) ? null : ReadFile(reader, 2, 3);
                     result.Add(new RemoteDifference(device, ReadFile(reader, 0, 1).Entry, local));
+                    name = reader.GetString(4);
+                    rows++;
+                }
+
+                // A device cut short ends the range where it stopped; with several devices, at the
+                // earliest such name, so that every device's entry for a name is planned together.
+                if (rows == maxNames && (last is null || StoredNameOrder.Compare(name!, last) < 0))
+                {
+                    last = name;
                 }
             }
 
-            return result;
+            if (last is not null && devices.Count > 1)
+            {
+                result.RemoveAll(d => StoredNameOrder.Compare(d.Entry.Name, last) > 0);
+            }
+
+            return new RemoteDifferenceSlice(result, last);
         }
     }
 

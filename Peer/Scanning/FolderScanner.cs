@@ -351,8 +351,10 @@ internal sealed class FolderScanner
         {
             // Small files: one read into a pooled buffer and a single-threaded pass; the pipeline's
             // multi-MiB blocks and tasks would cost more than the hashing.
+            // Room for the size seen plus one byte, to notice a file that grew: renting 1 MiB for every
+            // file of a few KiB took 2 MiB arrays (the pool's next size), which the pool then kept.
             using var handle = _folder.FileSystem.OpenRead(path);
-            var buffer = ArrayPool<byte>.Shared.Rent(SmallFileBytes + 1);
+            var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Max(size, 0) + 1);
             try
             {
                 var total = 0;
@@ -366,7 +368,7 @@ internal sealed class FolderScanner
                     }
                 }
 
-                if (total <= SmallFileBytes)
+                if (total < buffer.Length && total <= SmallFileBytes)
                 {
                     return ManifestBuilder.Build(buffer.AsSpan(0, total), ChunkerParameters.Default);
                 }

@@ -3,12 +3,19 @@ using System.Buffers;
 namespace Mesh.Peer.Sync;
 
 /// <summary>
-/// The bytes of one chunk received from a peer, in an array rented from the shared pool. The owner
+/// The bytes of one chunk received from a peer, in an array rented from a bounded pool. The owner
 /// disposes it once the bytes are written, which hands the array back; a chunk of 64 KiB to 1 MiB
 /// per response would otherwise be a fresh allocation each, a gigabyte of garbage per gigabyte pulled.
 /// </summary>
 internal sealed class ChunkBuffer : IDisposable
 {
+    // A pool of its own, bounded: the shared pool keeps up to 32 arrays of each size per core plus one
+    // per thread, and never gives them back while memory is plentiful, so after a large pull it held
+    // 10–20 MiB of chunk arrays for good (docs/daemon.md, "Peak RSS"). This one keeps at most
+    // KeptPerSize arrays of each power-of-two size; the rest of the 16 MiB in flight is garbage once written.
+    private const int KeptPerSize = 8;
+    private static readonly ArrayPool<byte> Pool = ArrayPool<byte>.Create(1024 * 1024, KeptPerSize);
+
     private byte[]? _array;
 
     private ChunkBuffer(byte[] array, int length)
@@ -29,7 +36,7 @@ internal sealed class ChunkBuffer : IDisposable
     /// <summary>A pooled copy of <paramref name="source"/>.</summary>
     public static ChunkBuffer CopyOf(ReadOnlySpan<byte> source)
     {
-        var array = ArrayPool<byte>.Shared.Rent(Math.Max(source.Length, 1));
+        var array = Pool.Rent(Math.Max(source.Length, 1));
         source.CopyTo(array);
         return new ChunkBuffer(array, source.Length);
     }
@@ -39,7 +46,7 @@ internal sealed class ChunkBuffer : IDisposable
     {
         if (Interlocked.Exchange(ref _array, null) is { } array)
         {
-            ArrayPool<byte>.Shared.Return(array);
+            Pool.Return(array);
         }
     }
 }

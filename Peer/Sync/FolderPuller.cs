@@ -84,31 +84,105 @@ internal sealed partial class FolderPuller
     }
 
     /// <summary>
-    /// One pass over everything needed now; true when nothing was left undone. Index-only changes and
-    /// directories go first, one by one; files are pulled several at a time (their fsyncs and round
-    /// trips overlap); deletes go last, children before parents.
+    /// One pass over everything needed now; true when nothing was left undone. The folder is planned and
+    /// pulled in slices of <see cref="SyncEngineOptions.PullSliceNames"/> names, in name order, so what a
+    /// pass holds is bounded whatever the folder's size (a parent directory sorts before its children).
     /// </summary>
     public async Task<bool> PullOnceAsync(CancellationToken ct)
     {
         var connections = _engine.ConnectionsFor(_folder.Id);
         var devices = connections.Select(c => c.Remote).ToList();
-        var planStarted = _engine.Time.GetTimestamp();
-        var needs = NeedPlanner.Plan(_engine.Store.GetRemoteDifferences(_folder.Id, devices));
-        _logger.LogDebug("Folder {Folder}: pull pass planned {Count} needs from {Devices} peers in {Milliseconds:F1} ms",
-            _folder.Id, needs.Count, devices.Count, _engine.Time.GetElapsedTime(planStarted).TotalMilliseconds);
-        if (needs.Count == 0)
+        Dictionary<string, string>? caseIndex = null;
+        var stillNeeded = new HashSet<string>(StringComparer.Ordinal);
+        (int Files, long Bytes) left = (0, 0);
+        string? error = null;
+        string? after = null;
+
+        // With more than one slice, a directory's delete may come in a slice before its last child's:
+        // those deletes wait until every slice is through (they are few and small).
+        var directoryDeletes = new List<Need>();
+        while (true)
         {
-            if (devices.Count > 0)
+            var (needs, last) = PlanSlice(devices, after);
+            if (needs.Count > 0)
             {
-                // Only with peers connected is "not needed" known; offline, a temporary file waits to resume.
-                RemoveStaleTemporaries([]);
+                caseIndex ??= Fs.IsCaseSensitive ? null : BuildCaseIndex();
+                var pass = new PullPass(needs, caseIndex, left);
+                var sliced = after is not null || last is not null;
+                if (!await PullSliceAsync(needs, pass, sliced ? directoryDeletes : null, ct).ConfigureAwait(false))
+                {
+                    return false;
+                }
+
+                foreach (var need in needs.Where(n => !pass.Done.ContainsKey(n.Entry.Name)))
+                {
+                    stillNeeded.Add(need.Entry.Name);
+                }
+
+                left = (pass.Remaining, pass.RemainingBytes);
+                error = pass.Error ?? error;
+                if (pass.Aborted)
+                {
+                    // Out of space: what later slices would pull stays as it is, temporaries included.
+                    SetStatusAfterPass(left, error);
+                    return false;
+                }
             }
 
-            _folder.Status = new FolderStatus(FolderState.Idle, 0, 0, null);
-            return true;
+            if (last is null)
+            {
+                break;
+            }
+
+            after = last;
         }
 
-        var pass = new PullPass(needs, Fs.IsCaseSensitive ? null : BuildCaseIndex());
+        if (directoryDeletes.Count > 0)
+        {
+            var pass = new PullPass(directoryDeletes, caseIndex, (left.Files - directoryDeletes.Count, left.Bytes));
+            using var abort = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            foreach (var need in directoryDeletes.OrderByDescending(n => n.Entry.Name, StringComparer.Ordinal))
+            {
+                await RunOneAsync(need, pass, abort, abort.Token, null).ConfigureAwait(false);
+            }
+
+            left = (pass.Remaining, pass.RemainingBytes);
+            error = pass.Error ?? error;
+        }
+
+        if (devices.Count > 0)
+        {
+            // Only with peers connected is "not needed" known; offline, a temporary file waits to resume.
+            RemoveStaleTemporaries(stillNeeded);
+        }
+
+        SetStatusAfterPass(left, error);
+        return left.Files == 0;
+    }
+
+    // Not async, so the decoded differences are garbage once planned rather than a local the pass keeps.
+    private (List<Need> Needs, string? Last) PlanSlice(List<DeviceId> devices, string? after)
+    {
+        var planStarted = _engine.Time.GetTimestamp();
+        var slice = _engine.Store.GetRemoteDifferences(_folder.Id, devices, after, _engine.Options.PullSliceNames);
+        var needs = NeedPlanner.Plan(slice.Differences);
+        _logger.LogDebug("Folder {Folder}: pull pass planned {Count} needs from {Devices} peers in {Milliseconds:F1} ms{Slice}",
+            _folder.Id, needs.Count, devices.Count, _engine.Time.GetElapsedTime(planStarted).TotalMilliseconds,
+            after is null && slice.Last is null ? string.Empty : $" (a slice of names after '{after}')");
+        return (needs, slice.Last);
+    }
+
+    private void SetStatusAfterPass((int Files, long Bytes) left, string? error) =>
+        _folder.Status = left.Files == 0
+            ? new FolderStatus(FolderState.Idle, 0, 0, null)
+            : new FolderStatus(error is null ? FolderState.Syncing : FolderState.Error, left.Files, left.Bytes, error);
+
+    // Index-only changes and directories go first, one by one; files are pulled several at a time (their
+    // fsyncs and round trips overlap); deletes go last, children before parents. False when the pass
+    // must stop for a rescan (a directory renamed but not recorded). Directory deletes go to
+    // directoryDeletes instead when it is given.
+    private async Task<bool> PullSliceAsync(List<Need> needs, PullPass pass, List<Need>? directoryDeletes, CancellationToken ct)
+    {
         _folder.Status = new FolderStatus(FolderState.Syncing, pass.Remaining, pass.RemainingBytes, null);
         using var abort = CancellationTokenSource.CreateLinkedTokenSource(ct);
         try
@@ -152,19 +226,33 @@ internal sealed partial class FolderPuller
 
             foreach (var need in needs.Where(n => n.Kind == NeedKind.Delete))
             {
+                if (directoryDeletes is not null && need.Entry.Type == FileType.Directory && !pass.Done.ContainsKey(need.Entry.Name))
+                {
+                    directoryDeletes.Add(need);
+                    continue;
+                }
+
                 await RunOneAsync(need, pass, abort, abort.Token, null).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
             // The pass was aborted (disk full); the error is recorded.
+            pass.Aborted = true;
         }
 
-        RemoveStaleTemporaries(needs.Where(n => !pass.Done.ContainsKey(n.Entry.Name)).Select(n => n.Entry.Name).ToHashSet(StringComparer.Ordinal));
-        _folder.Status = pass.Remaining == 0
-            ? new FolderStatus(FolderState.Idle, 0, 0, null)
-            : new FolderStatus(pass.Error is null ? FolderState.Syncing : FolderState.Error, pass.Remaining, pass.RemainingBytes, pass.Error);
-        return pass.Remaining == 0;
+        return true;
+    }
+
+    private static int LargestChunk(FileManifest manifest)
+    {
+        var largest = 1;
+        foreach (var chunk in manifest.Chunks)
+        {
+            largest = Math.Max(largest, (int)chunk.Length);
+        }
+
+        return largest;
     }
 
     private static bool IsBatched(Need need) => need.Entry.Type == FileType.File && need.Entry.Size <= SmallFileBytes;
@@ -548,7 +636,9 @@ internal sealed partial class FolderPuller
             var copied = CopyFromBase(need, handle);
             var copyDone = _engine.Time.GetTimestamp();
             var wanted = new List<(ChunkRef Chunk, long Offset)>();
-            var buffer = ArrayPool<byte>.Shared.Rent(ChunkerParameters.FromId(manifest.ChunkerId).MaxSize);
+            // As large as this file's largest chunk, not the chunker's maximum: 64 small files at a time
+            // each held a 256 KiB array, which the shared pool then kept (docs/daemon.md, "Peak RSS").
+            var buffer = ArrayPool<byte>.Shared.Rent(LargestChunk(manifest));
             try
             {
                 long offset = 0;
@@ -942,11 +1032,13 @@ internal sealed partial class FolderPuller
         private long _remainingBytes;
         private string? _error;
 
-        public PullPass(List<Need> needs, Dictionary<string, string>? caseIndex)
+        // Remaining counts include what earlier slices of the pass left undone (carried), so status
+        // does not count down to zero once per slice.
+        public PullPass(List<Need> needs, Dictionary<string, string>? caseIndex, (int Files, long Bytes) carried)
         {
             _caseIndex = caseIndex;
-            _remaining = needs.Count;
-            _remainingBytes = needs.Sum(n => n.Kind == NeedKind.File ? (long)n.Entry.Size : 0);
+            _remaining = carried.Files + needs.Count;
+            _remainingBytes = carried.Bytes + needs.Sum(n => n.Kind == NeedKind.File ? (long)n.Entry.Size : 0);
             Deletes = needs.Where(n => n.Kind == NeedKind.Delete).ToDictionary(n => n.Entry.Name, StringComparer.Ordinal);
         }
 
@@ -957,6 +1049,9 @@ internal sealed partial class FolderPuller
         public ConcurrentDictionary<string, bool> Done { get; } = new(StringComparer.Ordinal);
 
         public int Remaining => Volatile.Read(ref _remaining);
+
+        /// <summary>True when the pass was aborted (out of space) before it went through its needs.</summary>
+        public bool Aborted { get; set; }
 
         public long RemainingBytes => Interlocked.Read(ref _remainingBytes);
 

@@ -71,4 +71,11 @@ internal sealed record SyncEngineOptions
 
     /// <summary>How often a file that keeps changing while it is hashed is retried within one scan.</summary>
     public int MaxHashAttempts { get; init; } = 3;
+
+    /// <summary>
+    /// Names a pull pass plans and fetches at a time, in name order: the planned entries are what a pass
+    /// holds in memory. Large enough for the renamed directory of a few thousand files to be seen whole
+    /// (and moved, not copied); a larger folder is pulled in several slices.
+    /// </summary>
+    public int PullSliceNames { get; init; } = 8192;
 }

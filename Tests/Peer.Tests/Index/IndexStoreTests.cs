@@ -117,6 +117,56 @@ public sealed class IndexStoreTests : IDisposable
     }
 
     [Fact]
+    public void Differences_come_in_slices_that_keep_every_device_entry_of_a_name_together()
+    {
+        using var store = Open();
+        using var third = DeviceIdentity.CreateEphemeral();
+        store.EnsureFolder("f", 1);
+        store.StoreRemote("f", _peer.Id, 5, new[] { "a", "b", "c", "d", "e" }.Select(n => Entry(n)).ToList(), replaceAll: true);
+        store.StoreRemote("f", third.Id, 6, new[] { "a", "c", "e", "g", "i" }.Select(n => Entry(n)).ToList(), replaceAll: true);
+
+        var slices = new List<string[]>();
+        string? after = null;
+        do
+        {
+            var slice = store.GetRemoteDifferences("f", [_peer.Id, third.Id], after, 3);
+            slices.Add(slice.Differences.Select(d => d.Entry.Name).Order(StringComparer.Ordinal).ToArray());
+            after = slice.Last;
+        }
+        while (after is not null);
+
+        // The first device stops at "c" and the second at "e": the slice ends at "c", with both entries of "a" and "c".
+        Assert.Equal(new[] { "a", "a", "b", "c", "c" }, slices[0]);
+        Assert.Equal(new[] { "d", "e", "e", "g", "i" }, slices[1]);
+
+        // The second device filled the second slice, so one more (empty) query finds the end.
+        Assert.Equal(3, slices.Count);
+        Assert.Empty(slices[2]);
+    }
+
+    [Theory]
+    [InlineData("a", "b")]
+    [InlineData("a", "a/b")]
+    [InlineData("a-b", "a/b")]
+    [InlineData("\uFFFD", "\U0001F600")]
+    [InlineData("\uE000x", "\U00010000")]
+    public void Names_compare_in_the_order_the_index_sorts_them(string first, string second)
+    {
+        first = System.Text.RegularExpressions.Regex.Unescape(first);
+        second = System.Text.RegularExpressions.Regex.Unescape(second);
+        using var store = Open();
+        store.EnsureFolder("f", 1);
+        store.StoreRemote("f", _peer.Id, 5, [Entry(second), Entry(first)], replaceAll: true);
+
+        var sorted = store.GetRemoteDifferences("f", [_peer.Id], null, 10).Differences.Select(d => d.Entry.Name).ToArray();
+
+        Assert.Equal(new[] { first, second }, sorted);
+        Assert.True(StoredNameOrder.Compare(first, second) < 0);
+        Assert.True(StoredNameOrder.Compare(second, first) > 0);
+        Assert.Equal(0, StoredNameOrder.Compare(first, first));
+    }
+
+    [Fact]
     public void Differences_carry_the_local_record_so_planning_looks_up_no_name_on_its_own()
     {
         using var store = Open();
