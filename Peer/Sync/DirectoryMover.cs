@@ -134,6 +134,7 @@ internal sealed class DirectoryMover(SyncEngine engine, SyncFolder folder, ILogg
             records.Add((WithVersion(move.Source), 0UL));
             var renamedFrom = move.Members.ToDictionary(m => m.Add.Entry.Name, m => m.Delete.Entry.Name, StringComparer.Ordinal);
             engine.Store.CommitLocal(folder.Id, records, renamedFrom);
+            folder.PullerMoves.Add(move.From, move.To);
             folder.LocalChanged.Notify();
             logger.LogDebug("Folder {Folder}: {From} renamed to {To} with {Count} entries, nothing transferred", folder.Id, move.From, move.To, move.Members.Count);
             return Outcome.Moved;

@@ -592,30 +592,19 @@ internal sealed class PeerConnection
         while (!ct.IsCancellationRequested)
         {
             var changed = folder.LocalChanged.Next;
-            var batch = new List<FileEntry>();
-            var bytes = 0;
-            var filled = false;
-            var cut = false;
-            while (!filled)
+
+            // One message's entries in one read (the one that does not fit opens the next message, so
+            // "more" is never left dangling), decoded here, outside the index lock.
+            var (stored, cut) = _engine.Store.ReadLocalSince(folder.Id, sent, _engine.Options.IndexBatchBytes);
+            var batch = new List<FileEntry>(stored.Count);
+            foreach (var bytes in stored)
             {
-                var more = _engine.Store.GetLocalSince(folder.Id, sent, 256);
-                foreach (var entry in more)
-                {
-                    var size = entry.CalculateSize();
-                    if (batch.Count > 0 && bytes + size > _engine.Options.IndexBatchBytes)
-                    {
-                        // This entry opens the next message, so "more" is never left dangling.
-                        filled = true;
-                        cut = true;
-                        break;
-                    }
+                batch.Add(FileEntry.Parser.ParseFrom(bytes));
+            }
 
-                    batch.Add(entry);
-                    bytes += size;
-                    sent = entry.Sequence;
-                }
-
-                filled |= more.Count < 256;
+            if (batch.Count > 0)
+            {
+                sent = batch[^1].Sequence;
             }
 
             if (batch.Count == 0 && !first)
