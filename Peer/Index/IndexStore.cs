@@ -253,35 +253,38 @@ internal sealed class IndexStore : IDisposable
 
     /// <summary>
     /// The stored bytes of local entries with a sequence above <paramref name="after"/>, in sequence order,
-    /// as many as fit in <paramref name="maxBytes"/> (at least one); <c>More</c> says whether others follow.
+    /// as many as fit in <paramref name="maxBytes"/> (at least one); <c>Last</c> is the sequence of the
+    /// last one read (<paramref name="after"/> when none), <c>More</c> says whether others follow.
     /// One read under the lock per index message, decoded by the caller outside it: read 256 at a time,
     /// each decoded under the lock, the index sender after a scan kept stopping for the puller's planning
     /// of the same changes, which holds the lock for the whole folder's differences.
     /// </summary>
-    public (List<byte[]> Entries, bool More) ReadLocalSince(string folder, ulong after, int maxBytes)
+    public (List<byte[]> Entries, ulong Last, bool More) ReadLocalSince(string folder, ulong after, int maxBytes)
     {
         lock (_gate)
         {
-            using var command = Command("SELECT entry FROM files WHERE folder = $f AND device = $d AND sequence > $s ORDER BY sequence");
+            using var command = Command("SELECT entry, sequence FROM files WHERE folder = $f AND device = $d AND sequence > $s ORDER BY sequence");
             command.Parameters.AddWithValue("$f", folder);
             command.Parameters.AddWithValue("$d", _localDevice);
             command.Parameters.AddWithValue("$s", (long)after);
             var result = new List<byte[]>();
             var bytes = 0L;
+            var last = after;
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
                 var entry = (byte[])reader.GetValue(0);
                 if (result.Count > 0 && bytes + entry.Length > maxBytes)
                 {
-                    return (result, true);
+                    return (result, last, true);
                 }
 
                 result.Add(entry);
                 bytes += entry.Length;
+                last = (ulong)reader.GetInt64(1);
             }
 
-            return (result, false);
+            return (result, last, false);
         }
     }
 

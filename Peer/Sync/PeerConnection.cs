@@ -594,18 +594,9 @@ internal sealed class PeerConnection
             var changed = folder.LocalChanged.Next;
 
             // One message's entries in one read (the one that does not fit opens the next message, so
-            // "more" is never left dangling), decoded here, outside the index lock.
-            var (stored, cut) = _engine.Store.ReadLocalSince(folder.Id, sent, _engine.Options.IndexBatchBytes);
-            var batch = new List<FileEntry>(stored.Count);
-            foreach (var bytes in stored)
-            {
-                batch.Add(FileEntry.Parser.ParseFrom(bytes));
-            }
-
-            if (batch.Count > 0)
-            {
-                sent = batch[^1].Sequence;
-            }
+            // "more" is never left dangling), sent as stored, without decoding them.
+            var (batch, last, cut) = _engine.Store.ReadLocalSince(folder.Id, sent, _engine.Options.IndexBatchBytes);
+            sent = last;
 
             if (batch.Count == 0 && !first)
             {
@@ -618,23 +609,12 @@ internal sealed class PeerConnection
             }
 
             var indexId = _engine.Store.GetFolder(folder.Id).IndexId;
-            var envelope = new SyncEnvelope();
-            if (first)
-            {
-                envelope.Index = new Mesh.Proto.Index { Folder = folder.Id, IndexId = indexId };
-                envelope.Index.Files.AddRange(batch);
-                first = false;
-            }
-            else
-            {
-                envelope.IndexUpdate = new IndexUpdate { Folder = folder.Id, IndexId = indexId, More = cut };
-                envelope.IndexUpdate.Files.AddRange(batch);
-            }
-
-            await SendAsync(envelope, ct).ConfigureAwait(false);
+            var whole = first;
+            first = false;
+            await SendEncodedAsync(IndexMessageWriter.Write(whole, folder.Id, indexId, batch, cut), ct).ConfigureAwait(false);
             spacing.Ended();
             _logger.LogDebug("Index {Kind} to {Device} for {Folder}: {Count} entries up to sequence {Sequence}, more {More}",
-                envelope.Index is null ? "update" : "full", Remote.Short, folder.Id, batch.Count, sent, cut);
+                whole ? "full" : "update", Remote.Short, folder.Id, batch.Count, sent, cut);
         }
     }
 
@@ -657,6 +637,19 @@ internal sealed class PeerConnection
         try
         {
             await _link.SendWithRoomAsync(buffer, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    private async Task SendEncodedAsync(byte[] message, CancellationToken ct)
+    {
+        await _sendLock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            await _link.SendAsync(message, ct).ConfigureAwait(false);
         }
         finally
         {

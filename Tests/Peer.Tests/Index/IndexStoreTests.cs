@@ -144,15 +144,20 @@ public sealed class IndexStoreTests : IDisposable
         var committed = store.CommitLocal("f", Enumerable.Range(0, 10).Select(i => (Entry($"file-{i}"), (ulong)i)).ToList());
         var size = committed[0].CalculateSize();
 
-        var (first, more) = store.ReadLocalSince("f", 0, (size * 4) + 1);
-        var (rest, after) = store.ReadLocalSince("f", committed[3].Sequence, 1_000_000);
-        var (single, _) = store.ReadLocalSince("f", 0, 1);
+        var (first, last, more) = store.ReadLocalSince("f", 0, (size * 4) + 1);
+        var (rest, end, after) = store.ReadLocalSince("f", committed[3].Sequence, 1_000_000);
+        var (single, _, _) = store.ReadLocalSince("f", 0, 1);
+        var (none, unchanged, _) = store.ReadLocalSince("f", committed[9].Sequence, 1_000_000);
 
         Assert.Equal(committed.Take(4), first.Select(bytes => FileEntry.Parser.ParseFrom(bytes)));
+        Assert.Equal(committed[3].Sequence, last);
         Assert.True(more);
         Assert.Equal(committed.Skip(4), rest.Select(bytes => FileEntry.Parser.ParseFrom(bytes)));
+        Assert.Equal(committed[9].Sequence, end);
         Assert.False(after);
         Assert.Single(single);
+        Assert.Empty(none);
+        Assert.Equal(committed[9].Sequence, unchanged);
     }
 
     [Fact]
