@@ -95,12 +95,17 @@ internal sealed class DirectoryMover(SyncEngine engine, SyncFolder folder, ILogg
             return Outcome.NotApplied;
         }
 
+        // Noted before the rename, not after the commit: the watcher's debounce can end while the records
+        // below are still being written (a second under load), and its rescan would then wait on the
+        // folder gate and walk the whole new directory once the gate is free.
+        folder.PullerMoves.Add(move.From, move.To);
         try
         {
             Fs.Rename(fromPath, toPath);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
+            folder.PullerMoves.TryTake(move.From, move.To);
             logger.LogDebug("Folder {Folder}: {From} could not be renamed to {To}: {Reason}", folder.Id, move.From, move.To, ex.Message);
             return Outcome.NotApplied;
         }
@@ -134,7 +139,6 @@ internal sealed class DirectoryMover(SyncEngine engine, SyncFolder folder, ILogg
             records.Add((WithVersion(move.Source), 0UL));
             var renamedFrom = move.Members.ToDictionary(m => m.Add.Entry.Name, m => m.Delete.Entry.Name, StringComparer.Ordinal);
             engine.Store.CommitLocal(folder.Id, records, renamedFrom);
-            folder.PullerMoves.Add(move.From, move.To);
             folder.LocalChanged.Notify();
             logger.LogDebug("Folder {Folder}: {From} renamed to {To} with {Count} entries, nothing transferred", folder.Id, move.From, move.To, move.Members.Count);
             return Outcome.Moved;
@@ -142,6 +146,7 @@ internal sealed class DirectoryMover(SyncEngine engine, SyncFolder folder, ILogg
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             // Both names in one scan, so the scanner sees a rename and reads nothing again.
+            folder.PullerMoves.TryTake(move.From, move.To);
             logger.LogWarning("Folder {Folder}: {From} was renamed to {To} but could not be recorded ({Reason}); rescanning", folder.Id, move.From, move.To, ex.Message);
             engine.RequestScan(folder.Id, RelativeNames.CommonParent(move.From, move.To));
             return Outcome.RenamedNotRecorded;

@@ -1,8 +1,9 @@
 namespace Mesh.Peer.Sync;
 
 /// <summary>
-/// Directory renames the puller made and recorded in the index (<see cref="DirectoryMover"/>), kept until
-/// the watcher has seen their rename event. The watcher would otherwise rescan the new directory in full
+/// Directory renames the puller makes and records in the index (<see cref="DirectoryMover"/>), noted just
+/// before the rename and dropped again if it fails or cannot be recorded, kept until the watcher has seen
+/// their rename event. The watcher would otherwise rescan the new directory in full
 /// (2,000 files for side-by-side d) to find what the puller's own transaction already says; events for
 /// changes inside the directory still arrive on their own and are scanned as usual. An entry nobody
 /// takes (no watcher, or its event was lost) expires, so a later rename by a user with the same two
@@ -15,7 +16,7 @@ internal sealed class PullerMoves(TimeProvider time)
     private readonly Lock _gate = new();
     private readonly List<(string From, string To, long At)> _moves = [];
 
-    /// <summary>Records that the puller renamed <paramref name="from"/> to <paramref name="to"/> and committed the records.</summary>
+    /// <summary>Notes that the puller renames <paramref name="from"/> to <paramref name="to"/> and records it.</summary>
     public void Add(string from, string to)
     {
         lock (_gate)
@@ -29,7 +30,7 @@ internal sealed class PullerMoves(TimeProvider time)
         }
     }
 
-    /// <summary>True, once, when the rename <paramref name="from"/> → <paramref name="to"/> is one the puller made and recorded.</summary>
+    /// <summary>True, once, when the rename <paramref name="from"/> → <paramref name="to"/> is one the puller noted (and removes the note).</summary>
     public bool TryTake(string from, string to)
     {
         lock (_gate)
