@@ -187,6 +187,14 @@ internal sealed class FolderWatcher : IDisposable
 
         foreach (var (from, to) in renamed)
         {
+            if (_folder.PullerMoves.TryTake(from, to))
+            {
+                // The puller renamed this directory and recorded every name below it; what changed inside
+                // since has events of its own. Those that came before the rename name the old path.
+                touched = [.. touched.Select(path => path is not null && IsBelowOrAt(path, from) ? to + path[from.Length..] : path)];
+                continue;
+            }
+
             // A new name already in the index was recorded by whoever renamed it (the puller applying a
             // rename from a peer); a new name not yet known is scanned together with the old one, from
             // their common parent.
@@ -209,6 +217,9 @@ internal sealed class FolderWatcher : IDisposable
             _requestScan(path);
         }
     }
+
+    private static bool IsBelowOrAt(string path, string directory) =>
+        path.StartsWith(directory, StringComparison.Ordinal) && (path.Length == directory.Length || path[directory.Length] == '/');
 
     private static List<string?> Collapse(List<string?> paths) =>
         paths.Contains(null) ? [null] : [.. RelativeNames.Outermost(paths.Select(p => p!))];

@@ -95,12 +95,17 @@ internal sealed class DirectoryMover(SyncEngine engine, SyncFolder folder, ILogg
             return Outcome.NotApplied;
         }
 
+        // Noted before the rename, not after the commit: the watcher's debounce can end while the records
+        // below are still being written (a second under load), and its rescan would then wait on the
+        // folder gate and walk the whole new directory once the gate is free.
+        folder.PullerMoves.Add(move.From, move.To);
         try
         {
             Fs.Rename(fromPath, toPath);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
+            folder.PullerMoves.TryTake(move.From, move.To);
             logger.LogDebug("Folder {Folder}: {From} could not be renamed to {To}: {Reason}", folder.Id, move.From, move.To, ex.Message);
             return Outcome.NotApplied;
         }
@@ -141,6 +146,7 @@ internal sealed class DirectoryMover(SyncEngine engine, SyncFolder folder, ILogg
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             // Both names in one scan, so the scanner sees a rename and reads nothing again.
+            folder.PullerMoves.TryTake(move.From, move.To);
             logger.LogWarning("Folder {Folder}: {From} was renamed to {To} but could not be recorded ({Reason}); rescanning", folder.Id, move.From, move.To, ex.Message);
             engine.RequestScan(folder.Id, RelativeNames.CommonParent(move.From, move.To));
             return Outcome.RenamedNotRecorded;

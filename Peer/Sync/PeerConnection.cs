@@ -592,31 +592,11 @@ internal sealed class PeerConnection
         while (!ct.IsCancellationRequested)
         {
             var changed = folder.LocalChanged.Next;
-            var batch = new List<FileEntry>();
-            var bytes = 0;
-            var filled = false;
-            var cut = false;
-            while (!filled)
-            {
-                var more = _engine.Store.GetLocalSince(folder.Id, sent, 256);
-                foreach (var entry in more)
-                {
-                    var size = entry.CalculateSize();
-                    if (batch.Count > 0 && bytes + size > _engine.Options.IndexBatchBytes)
-                    {
-                        // This entry opens the next message, so "more" is never left dangling.
-                        filled = true;
-                        cut = true;
-                        break;
-                    }
 
-                    batch.Add(entry);
-                    bytes += size;
-                    sent = entry.Sequence;
-                }
-
-                filled |= more.Count < 256;
-            }
+            // One message's entries in one read (the one that does not fit opens the next message, so
+            // "more" is never left dangling), sent as stored, without decoding them.
+            var (batch, last, cut) = _engine.Store.ReadLocalSince(folder.Id, sent, _engine.Options.IndexBatchBytes);
+            sent = last;
 
             if (batch.Count == 0 && !first)
             {
@@ -629,23 +609,12 @@ internal sealed class PeerConnection
             }
 
             var indexId = _engine.Store.GetFolder(folder.Id).IndexId;
-            var envelope = new SyncEnvelope();
-            if (first)
-            {
-                envelope.Index = new Mesh.Proto.Index { Folder = folder.Id, IndexId = indexId };
-                envelope.Index.Files.AddRange(batch);
-                first = false;
-            }
-            else
-            {
-                envelope.IndexUpdate = new IndexUpdate { Folder = folder.Id, IndexId = indexId, More = cut };
-                envelope.IndexUpdate.Files.AddRange(batch);
-            }
-
-            await SendAsync(envelope, ct).ConfigureAwait(false);
+            var whole = first;
+            first = false;
+            await SendEncodedAsync(IndexMessageWriter.Write(whole, folder.Id, indexId, batch, cut), ct).ConfigureAwait(false);
             spacing.Ended();
             _logger.LogDebug("Index {Kind} to {Device} for {Folder}: {Count} entries up to sequence {Sequence}, more {More}",
-                envelope.Index is null ? "update" : "full", Remote.Short, folder.Id, batch.Count, sent, cut);
+                whole ? "full" : "update", Remote.Short, folder.Id, batch.Count, sent, cut);
         }
     }
 
@@ -668,6 +637,19 @@ internal sealed class PeerConnection
         try
         {
             await _link.SendWithRoomAsync(buffer, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    private async Task SendEncodedAsync(byte[] message, CancellationToken ct)
+    {
+        await _sendLock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            await _link.SendAsync(message, ct).ConfigureAwait(false);
         }
         finally
         {

@@ -80,7 +80,7 @@ internal sealed class SyncEngine : IAsyncDisposable
             throw new InvalidOperationException("Folders are added before the engine starts.");
         }
 
-        var folder = new SyncFolder(options, FileSystem);
+        var folder = new SyncFolder(options, FileSystem, Time);
         ulong indexId;
         lock (_randomGate)
         {

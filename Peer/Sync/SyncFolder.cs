@@ -12,8 +12,9 @@ internal sealed class SyncFolder : IDisposable
     private FolderStatus _status = new(FolderState.Idle, 0, 0, null);
 
     /// <summary>Creates the folder state.</summary>
-    public SyncFolder(FolderOptions options, IFileSystem fileSystem)
+    public SyncFolder(FolderOptions options, IFileSystem fileSystem, TimeProvider? time = null)
     {
+        PullerMoves = new PullerMoves(time ?? TimeProvider.System);
         Options = options;
         FileSystem = fileSystem;
         Root = Path.GetFullPath(options.Path);
@@ -36,6 +37,9 @@ internal sealed class SyncFolder : IDisposable
 
     /// <summary>Fires when the local index changed (new sequence numbers to announce).</summary>
     public ChangeSignal LocalChanged { get; } = new();
+
+    /// <summary>Directory renames the puller made and recorded, for the watcher not to rescan them.</summary>
+    public PullerMoves PullerMoves { get; }
 
     /// <summary>Fires when a peer's index changed or a link came or went (something may be needed).</summary>
     public ChangeSignal PullWanted { get; } = new();

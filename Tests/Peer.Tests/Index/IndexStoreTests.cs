@@ -187,6 +187,88 @@ public sealed class IndexStoreTests : IDisposable
     }
 
     [Fact]
+    public void Local_entries_since_a_sequence_are_read_as_stored_up_to_a_byte_budget_and_say_whether_more_follow()
+    {
+        using var store = Open();
+        store.EnsureFolder("f", 1);
+        var committed = store.CommitLocal("f", Enumerable.Range(0, 10).Select(i => (Entry($"file-{i}"), (ulong)i)).ToList());
+        var size = committed[0].CalculateSize();
+
+        var (first, last, more) = store.ReadLocalSince("f", 0, (size * 4) + 1);
+        var (rest, end, after) = store.ReadLocalSince("f", committed[3].Sequence, 1_000_000);
+        var (single, _, _) = store.ReadLocalSince("f", 0, 1);
+        var (none, unchanged, _) = store.ReadLocalSince("f", committed[9].Sequence, 1_000_000);
+
+        Assert.Equal(committed.Take(4), first.Select(bytes => FileEntry.Parser.ParseFrom(bytes)));
+        Assert.Equal(committed[3].Sequence, last);
+        Assert.True(more);
+        Assert.Equal(committed.Skip(4), rest.Select(bytes => FileEntry.Parser.ParseFrom(bytes)));
+        Assert.Equal(committed[9].Sequence, end);
+        Assert.False(after);
+        Assert.Single(single);
+        Assert.Empty(none);
+        Assert.Equal(committed[9].Sequence, unchanged);
+    }
+
+    [Fact]
+    public void Names_whose_announced_versions_the_local_one_covers_are_planned_without_decoding_either_entry()
+    {
+        // Bytes that are no FileEntry: decoding them would throw, so the plan shows what it decoded.
+        var garbage = new byte[] { 0xFF, 0xFF, 0xFF };
+        var older = VersionVector.Of((1, 1)).ToProto().ToByteArray();
+        var newer = VersionVector.Of((1, 2)).ToProto().ToByteArray();
+        var covered = new RemoteDifference(_peer.Id, "renamed-away", garbage, older, garbage, newer, 3);
+        var needed = new RemoteDifference(_peer.Id, Entry("new", version: VersionVector.Of((1, 2))), null);
+
+        var needs = NeedPlanner.Plan([covered, needed]);
+
+        Assert.Equal("new", Assert.Single(needs).Entry.Name);
+    }
+
+    [Fact]
+    public void A_batch_of_entries_stored_at_once_leaves_the_same_rows_and_answer_as_one_entry_at_a_time()
+    {
+        var local = new[] { Entry("a"), Entry("b"), Entry("c", version: VersionVector.Of((1, 3))) };
+        var earlier = new[] { Entry("a", sequence: 1), Entry("b", sequence: 2), Entry("c", sequence: 9, version: VersionVector.Of((1, 2))) };
+        var batches = new[]
+        {
+            new[] { Entry("a", sequence: 10), Entry("b", sequence: 11) },                                   // confirmations only
+            new[] { Entry("a", sequence: 12), Entry("d", sequence: 13) },                                   // a name this device lacks
+            new[] { Entry("b", sequence: 14), Entry("a", sequence: 15, version: VersionVector.Of((1, 5))) }, // a newer version
+            new[] { Entry("c", sequence: 8, version: VersionVector.Of((1, 3))) },                            // out of order, confirming
+        };
+
+        using var bulk = IndexStore.Open(_home.Combine("bulk.db"), _local.Id);
+        using var single = IndexStore.Open(_home.Combine("single.db"), _local.Id);
+        foreach (var store in new[] { bulk, single })
+        {
+            store.EnsureFolder("f", 1);
+            store.CommitLocal("f", local.Select(e => (e, 0UL)));
+            store.StoreRemote("f", _peer.Id, 5, earlier, replaceAll: true);
+        }
+
+        var answers = new List<bool>();
+        foreach (var batch in batches)
+        {
+            var together = bulk.StoreRemote("f", _peer.Id, 5, batch, replaceAll: false);
+            var apart = batch.Select(e => single.StoreRemote("f", _peer.Id, 5, [e], replaceAll: false)).ToList().Any(changed => changed);
+            Assert.Equal(apart, together);
+            answers.Add(together);
+        }
+
+        Assert.Equal(new[] { false, true, true, false }, answers);
+        Assert.Equal(single.GetPeerProgress("f", _peer.Id), bulk.GetPeerProgress("f", _peer.Id));
+        foreach (var name in new[] { "a", "b", "c", "d" })
+        {
+            Assert.Equal(single.GetRemote("f", _peer.Id, name), bulk.GetRemote("f", _peer.Id, name));
+        }
+
+        Assert.Equal(
+            single.GetRemoteDifferences("f", [_peer.Id]).Select(d => d.Name).Order(StringComparer.Ordinal),
+            bulk.GetRemoteDifferences("f", [_peer.Id]).Select(d => d.Name).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void Storing_a_peers_entries_says_whether_they_can_change_what_is_needed()
     {
         using var store = Open();

@@ -59,6 +59,49 @@ public sealed class FolderWatcherTests
     }
 
     [Fact]
+    public async Task A_directory_the_puller_renamed_is_not_rescanned_but_an_edit_inside_it_right_after_is()
+    {
+        using var root = new TempFolder();
+        using var folder = new SyncFolder(new FolderOptions("w", root.Path), new Mesh.Peer.Files.LocalFileSystem());
+        Directory.CreateDirectory(Path.Combine(root.Path, "docs"));
+        for (var i = 0; i < 50; i++)
+        {
+            await File.WriteAllTextAsync(Path.Combine(root.Path, "docs", $"f{i:D2}.txt"), "x");
+        }
+
+        var requested = new System.Collections.Concurrent.ConcurrentQueue<string?>();
+        using var watcher = new FolderWatcher(folder, requested.Enqueue, _ => true, TimeSpan.FromMilliseconds(300), TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+
+        // As DirectoryMover does: the rename, then the records, then the note for the watcher.
+        Directory.Move(Path.Combine(root.Path, "docs"), Path.Combine(root.Path, "papers"));
+        folder.PullerMoves.Add("docs", "papers");
+        await File.WriteAllTextAsync(Path.Combine(root.Path, "papers", "f07.txt"), "edited by a user");
+
+        await Eventually.TrueAsync(() => !requested.IsEmpty, "a scan requested", 20);
+        await Task.Delay(700);
+        Assert.Equal(new string?[] { "papers/f07.txt" }, requested.ToArray());
+    }
+
+    [Fact]
+    public async Task A_directory_renamed_by_someone_else_than_the_puller_is_still_rescanned()
+    {
+        using var root = new TempFolder();
+        using var folder = new SyncFolder(new FolderOptions("w", root.Path), new Mesh.Peer.Files.LocalFileSystem());
+        Directory.CreateDirectory(Path.Combine(root.Path, "docs"));
+        await File.WriteAllTextAsync(Path.Combine(root.Path, "docs", "f.txt"), "x");
+        var requested = new System.Collections.Concurrent.ConcurrentQueue<string?>();
+        using var watcher = new FolderWatcher(folder, requested.Enqueue, _ => true, TimeSpan.FromMilliseconds(300), TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        folder.PullerMoves.Add("docs", "elsewhere");
+
+        Directory.Move(Path.Combine(root.Path, "docs"), Path.Combine(root.Path, "papers"));
+
+        await Eventually.TrueAsync(() => requested.Count >= 2, "scans requested", 20);
+        Assert.Equal(new string?[] { "docs", "papers" }, requested.Order(StringComparer.Ordinal).ToArray());
+    }
+
+    [Fact]
     public async Task Events_a_scan_has_covered_are_not_scanned_again_when_the_debounce_ends()
     {
         using var root = new TempFolder();

@@ -32,6 +32,22 @@ public sealed class DirectoryMoveTests
     }
 
     [Fact]
+    public async Task The_puller_tells_the_watcher_about_a_directory_it_renamed_and_recorded()
+    {
+        await using var a = TestDevice.Create("a");
+        await using var b = TestDevice.Create("b");
+        await using var link = await SyncedPairAsync(a, b);
+        Assert.True(b.Engine.TryGetFolder(TestDevice.FolderId, out var folder));
+
+        Directory.Move(a.PathOf("docs"), a.PathOf("papers"));
+        await a.ScanAsync();
+        await Eventually.TrueAsync(() => Recorded(b, "papers") && TreeSnapshot.Same(a, b) && b.Status.State == FolderState.Idle, "rename applied on b");
+
+        Assert.True(folder.PullerMoves.TryTake("docs", "papers"));
+        Assert.False(folder.PullerMoves.TryTake("docs", "papers"), "taken once");
+    }
+
+    [Fact]
     public async Task A_directory_holding_a_file_unknown_to_the_index_is_moved_file_by_file_and_the_file_is_kept()
     {
         var hooks = new HookFileSystem();
