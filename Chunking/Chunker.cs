@@ -97,7 +97,10 @@ public static class Chunker
     /// before <paramref name="end"/>, or -1 if there is none.
     /// </summary>
     // Fully optimized from the first call: a short-lived `mesh manifest` would otherwise spend its
-    // first hundreds of MB in unoptimized code before tiering catches up.
+    // first hundreds of MB in unoptimized code before tiering catches up. Never inlined: tier-1
+    // callers (NextChunkLength, and ChunkLengths through on-stack replacement) inlined it and then
+    // ran out of inlining budget for ScanEight, whose calls kept the fingerprint in memory; that
+    // made the benchmark 5x slower. One call per chunk costs nothing measurable.
     //
     // Why this shape (measured, docs/chunking.md): one byte per step on the fingerprint's own chain,
     // eight steps per turn (ScanEight), each followed by its own compare-and-branch. The chain is one
@@ -113,7 +116,7 @@ public static class Chunker
     // PrefetchDistance ahead per 64 bytes scanned. Prefetches never fault, so running past the end
     // of the input is harmless; they only change timing, never which bytes are read.
     [SkipLocalsInit]
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     private static unsafe int FindCut(ReadOnlySpan<byte> data, int start, int normal, int end, ulong smallThreshold, ulong largeThreshold)
     {
         ref var gear = ref MemoryMarshal.GetArrayDataReference(GearTable.Values);
