@@ -86,8 +86,8 @@ public static class Chunker
     }
 
     /// <summary>How far ahead of the scan <see cref="FindCut"/> asks for the input (bytes).</summary>
-    // Measured over 256 MiB (docs/chunking.md, "Session 6"): 512 B to 2 KiB all helped; 1 KiB is in
-    // the middle. Far enough to cover a DRAM miss at ~1 byte per cycle, near enough to stay in L1.
+    // About a DRAM miss ahead at ~1 byte per cycle, and near enough that the lines are still in L1
+    // when the scan reaches them. 512 B to 2 KiB measured alike (docs/chunking.md, "Session 6").
     internal const int PrefetchDistance = 1024;
 
     private const int CacheLine = 64;
@@ -98,23 +98,23 @@ public static class Chunker
     /// </summary>
     // Fully optimized from the first call: a short-lived `mesh manifest` would otherwise spend its
     // first hundreds of MB in unoptimized code before tiering catches up. Never inlined: tier-1
-    // callers (NextChunkLength, and ChunkLengths through on-stack replacement) inlined it and then
-    // ran out of inlining budget for ScanEight, whose calls kept the fingerprint in memory; that
-    // made the benchmark 5x slower. One call per chunk costs nothing measurable.
+    // NextChunkLength (with synthesized PGO) inlined it, and that copy of the loop ran 5x slower
+    // than this method compiled on its own. One call per chunk costs nothing measurable.
     //
     // Why this shape (measured, docs/chunking.md): one byte per step on the fingerprint's own chain,
-    // eight steps per turn (ScanEight), each followed by its own compare-and-branch. The chain is one
+    // each followed by its own compare-and-branch, 64 steps per turn (eight ScanEight blocks: the
+    // pointer update and loop test, once per 8 bytes before, cost 8-18 % of the time). The chain is one
     // `lea` per byte (fp*2 + gear) and the branches are almost never taken, so each compare fuses
     // with its jump into one macro-op; this ran 2.4x faster than testing four fingerprints at once
     // with non-short-circuit `|` (which costs setb/movzx/or per byte) and faster than breaking the
     // chain with partial sums (more operations per byte, and the chain was not the limit anyway).
     // Pointers rather than indices: no bounds checks and no index sign-extension in the loop.
     //
-    // Software prefetch: every chunk starts its scan MinSize bytes past the previous cut, in memory
-    // the hardware prefetchers have not seen (they follow a stream within a 4 KiB page and need a few
-    // misses to start). The first PrefetchDistance bytes are requested at once, then one line
-    // PrefetchDistance ahead per 64 bytes scanned. Prefetches never fault, so running past the end
-    // of the input is harmless; they only change timing, never which bytes are read.
+    // Software prefetch (1-2 % over 256 MiB from memory): every chunk starts its scan MinSize bytes
+    // past the previous cut, in memory the hardware prefetchers have not seen (they follow a stream
+    // within a 4 KiB page and need a few misses to start). The first PrefetchDistance bytes are
+    // requested at once, then one line PrefetchDistance ahead per 64 bytes scanned. Prefetches never
+    // fault, so running past the end of the input is harmless; they change timing, not what is read.
     [SkipLocalsInit]
     [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     private static unsafe int FindCut(ReadOnlySpan<byte> data, int start, int normal, int end, ulong smallThreshold, ulong largeThreshold)
