@@ -103,7 +103,7 @@ public static class Chunker
     //
     // Why this shape (measured, docs/chunking.md): one byte per step on the fingerprint's own chain,
     // each followed by its own compare-and-branch, 64 steps per turn (eight ScanEight blocks: the
-    // pointer update and loop test, once per 8 bytes before, cost 8-18 % of the time). The chain is one
+    // pointer update and loop test, once per 8 bytes before, cost 8-17 % of the time). The chain is one
     // `lea` per byte (fp*2 + gear) and the branches are almost never taken, so each compare fuses
     // with its jump into one macro-op; this ran 2.4x faster than testing four fingerprints at once
     // with non-short-circuit `|` (which costs setb/movzx/or per byte) and faster than breaking the
