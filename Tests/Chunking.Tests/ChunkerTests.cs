@@ -83,6 +83,31 @@ public sealed class ChunkerTests
     }
 
     [Fact]
+    public void Cuts_at_every_offset_of_a_64_byte_scan_turn_match_the_reference()
+    {
+        // The scan takes 64 bytes per turn from byte MinSize-1 (Chunker.FindCut); a cut can end a
+        // turn early at any of its 64 bytes, and each of those exits must give the same length.
+        var data = TestData.Random(2 * 1024 * 1024, 64);
+        var lengths = Chunker.ChunkLengths(data, Small);
+
+        Assert.Equal(ReferenceChunker.ChunkLengths(data, Small), lengths);
+        var offsetsInTurn = lengths.SkipLast(1).Where(l => l < Small.MaxSize).Select(l => (l - Small.MinSize) % 64).Distinct();
+        Assert.Equal(64, offsetsInTurn.Count());
+    }
+
+    [Fact]
+    public void Inputs_ending_anywhere_in_a_scan_turn_match_the_reference()
+    {
+        // Ends of input (and the switch of threshold at AverageSize) fall between turns, so the
+        // loop finishes them 8 bytes and then 1 byte at a time.
+        var data = TestData.Random(Small.MinSize + 200, 65);
+        for (var length = Small.MinSize - 1; length <= data.Length; length++)
+        {
+            Assert.Equal(ReferenceChunker.ChunkLengths(data.AsSpan(0, length), Small), Chunker.ChunkLengths(data.AsSpan(0, length), Small));
+        }
+    }
+
+    [Fact]
     public void Cuts_match_the_reference_on_low_entropy_data()
     {
         // Text-like input with few distinct bytes exercises long runs without cuts and forced maxima.
