@@ -40,16 +40,19 @@ internal sealed class HeapCeiling
     public long LimitBytes => _liveBytes + _slackBytes;
 
     /// <summary>
-    /// The ceiling for this process: the GC's own heap size, and a blocking, compacting full collection
-    /// that also gives the freed memory back to the system (a plain one keeps it committed for later),
+    /// The ceiling for this process: the GC's own heap size, and a blocking, compacting full collection,
     /// followed by a trim of the C heap (<see cref="NativeHeapTrim"/>), whose bursts come with the same work.
+    /// Not the aggressive mode: that one also empties the shared array pools and decommits every free
+    /// region, so the scanner's next 2 MiB blocks were new arrays on fresh pages, the heap grew past the
+    /// ceiling again within a check or two, and the daemon spent its time collecting and touching new
+    /// memory (side-by-side c1 and d: A's CPU 0.8 → 2.6–3.0 s; docs/daemon.md, "Peak RSS (session 6)").
     /// </summary>
     public static HeapCeiling ForThisProcess(long slackBytes) => new(
         slackBytes,
         static () => GC.GetTotalMemory(forceFullCollection: false),
         static () =>
         {
-            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
             NativeHeapTrim.Run();
         });
 
