@@ -25,6 +25,11 @@ internal sealed record DaemonOptions
     /// </summary>
     public long? HeapSlackBytes { get; init; } = 16 * 1024 * 1024;
 
-    /// <summary>How often the heap is compared with its ceiling.</summary>
-    public TimeSpan HeapCheckInterval { get; init; } = TimeSpan.FromMilliseconds(200);
+    /// <summary>
+    /// How often the heap is compared with its ceiling, and so the most often the daemon collects on its
+    /// own: every 200 ms, a burst that refilled the heap between checks (a 512 MiB rehash taking new
+    /// 2 MiB blocks) kept the daemon collecting, and A's CPU in one side-by-side run went from 0.6–0.9 to
+    /// 3.5–4.6 s for an edit or a rename (docs/daemon.md, "After merging").
+    /// </summary>
+    public TimeSpan HeapCheckInterval { get; init; } = TimeSpan.FromSeconds(2);
 }

@@ -89,14 +89,7 @@ internal sealed class AssemblyWriter : IDisposable
     /// <summary>Writes what windows still hold through the page cache; call once every chunk is written.</summary>
     public void Finish()
     {
-        List<Window> left;
-        lock (_gate)
-        {
-            left = [.. _open.Values];
-            _open.Clear();
-        }
-
-        foreach (var window in left)
+        foreach (var window in TakeOpenWindows())
         {
             try
             {
@@ -109,6 +102,16 @@ internal sealed class AssemblyWriter : IDisposable
         }
     }
 
+    private List<Window> TakeOpenWindows()
+    {
+        lock (_gate)
+        {
+            List<Window> left = [.. _open.Values];
+            _open.Clear();
+            return left;
+        }
+    }
+
     /// <summary>
     /// Closes the direct handle and gives the blocks back. A pull abandoned before <see cref="Finish"/>
     /// (link lost, chunk unavailable) still writes what its windows hold, verified chunks, through the
@@ -116,14 +119,7 @@ internal sealed class AssemblyWriter : IDisposable
     /// </summary>
     public void Dispose()
     {
-        List<Window> left;
-        lock (_gate)
-        {
-            left = [.. _open.Values];
-            _open.Clear();
-        }
-
-        foreach (var window in left)
+        foreach (var window in TakeOpenWindows())
         {
             try
             {
