@@ -4,6 +4,9 @@ public sealed class ChunkerTests
 {
     private static readonly ChunkerParameters Small = new(900, 256, 1024, 4096);
 
+    /// <summary>Sizes small enough that most chunks end within a few turns of the threshold switch.</summary>
+    private static readonly ChunkerParameters Tiny = new(901, 64, 128, 512);
+
     public static TheoryData<uint> ParameterIds() => [.. ChunkerParameters.All.Select(p => p.Id)];
 
     [Fact]
@@ -104,6 +107,40 @@ public sealed class ChunkerTests
         for (var length = Small.MinSize - 1; length <= data.Length; length++)
         {
             Assert.Equal(ReferenceChunker.ChunkLengths(data.AsSpan(0, length), Small), Chunker.ChunkLengths(data.AsSpan(0, length), Small));
+        }
+    }
+
+    [Fact]
+    public void Cuts_on_both_sides_of_the_threshold_switch_match_the_reference()
+    {
+        // Tiny sizes so that thousands of chunks end near AverageSize: the last byte tested with the
+        // small threshold (length AverageSize), the first with the large one (AverageSize + 1), and
+        // every offset of a 64-byte turn (so of any step shape inside it) after the switch.
+        var data = TestData.Random(1024 * 1024, 66);
+        var lengths = Chunker.ChunkLengths(data, Tiny);
+
+        Assert.Equal(ReferenceChunker.ChunkLengths(data, Tiny), lengths);
+        var decided = lengths.SkipLast(1).Where(l => l < Tiny.MaxSize).ToList();
+        Assert.Contains(Tiny.AverageSize, decided);
+        Assert.Contains(Tiny.AverageSize + 1, decided);
+        var offsetsAfterSwitch = decided.Where(l => l > Tiny.AverageSize).Select(l => (l - Tiny.AverageSize - 1) % 64).Distinct();
+        Assert.Equal(64, offsetsAfterSwitch.Count());
+    }
+
+    [Fact]
+    public void Inputs_of_every_length_around_the_threshold_switch_match_the_reference()
+    {
+        // Odd and even lengths ending just before, at and after AverageSize, final and not final.
+        for (var seed = 0UL; seed < 64; seed++)
+        {
+            var data = TestData.Random(Tiny.MaxSize + 3, 1000 + seed);
+            var cut = ReferenceChunker.ChunkLengths(data, Tiny)[0];
+            for (var length = Tiny.AverageSize - 70; length <= Tiny.AverageSize + 70; length++)
+            {
+                var input = data.AsSpan(0, length);
+                Assert.Equal(ReferenceChunker.ChunkLengths(input, Tiny)[0], Chunker.NextChunkLength(input, Tiny, isFinal: true));
+                Assert.Equal(cut <= length ? cut : 0, Chunker.NextChunkLength(input, Tiny, isFinal: false));
+            }
         }
     }
 
