@@ -101,13 +101,16 @@ public static class Chunker
     // NextChunkLength (with synthesized PGO) inlined it, and that copy of the loop ran 5x slower
     // than this method compiled on its own. One call per chunk costs nothing measurable.
     //
-    // Why this shape (measured, docs/chunking.md): one byte per step on the fingerprint's own chain,
-    // each followed by its own compare-and-branch, 64 steps per turn (eight ScanEight blocks: the
-    // pointer update and loop test, once per 8 bytes before, cost 8-17 % of the time). The chain is one
-    // `lea` per byte (fp*2 + gear) and the branches are almost never taken, so each compare fuses
-    // with its jump into one macro-op; this ran 2.4x faster than testing four fingerprints at once
-    // with non-short-circuit `|` (which costs setb/movzx/or per byte) and faster than breaking the
-    // chain with partial sums (more operations per byte, and the chain was not the limit anyway).
+    // Why this shape (measured, docs/chunking.md, sessions 6-7): one byte per step on the fingerprint's
+    // own chain, each followed by its own compare-and-branch, 64 steps per turn (eight ScanEight
+    // blocks: the pointer update and loop test, once per 8 bytes before, cost 8-17 % of the time).
+    // Per byte that is four macro-ops (byte load, Gear load, `lea` fp*2 + gear, compare fused with its
+    // rarely taken jump), and the chain is the one `lea`, one cycle. Two limits meet at about one cycle
+    // per byte: the chain, and the ~4 macro-ops per cycle this VM's core sustains for this code (its
+    // best runs are 1.04-1.05 cycles per scanned byte). Shortening the chain means more macro-ops per
+    // byte: two bytes per step (fp*4 + (2*g1 + g2), the odd fingerprint only compared) is 4.5 per byte
+    // and ran 1.2x slower, four bytes per step 1.5x slower (Benchmarks' GearStepBenchmarks). Testing
+    // four fingerprints at once with non-short-circuit `|` (setb/movzx/or per byte) ran 2.4x slower.
     // Pointers rather than indices: no bounds checks and no index sign-extension in the loop.
     //
     // Software prefetch (1-2 % over 256 MiB from memory): every chunk starts its scan MinSize bytes
