@@ -10,7 +10,7 @@ namespace Mesh.Benchmarks.Chunking;
 /// machine; the wall columns only on a quiet one.
 /// </summary>
 [Config(typeof(ChunkingBenchmarkConfig))]
-public class GearStepBenchmarks
+public unsafe class GearStepBenchmarks
 {
     private byte[] _data = [];
 
