@@ -1,4 +1,5 @@
 using Mesh.Peer.Files;
+using Mesh.Peer.Identity;
 using Mesh.Peer.Index;
 using Mesh.Proto;
 using Microsoft.Extensions.Logging;
@@ -24,8 +25,12 @@ namespace Mesh.Peer.Sync;
 /// </summary>
 internal static class PendingDurabilityRecovery
 {
-    /// <summary>Checks every pending row of <paramref name="folder"/>; returns how many pulls were undone.</summary>
-    public static int Recover(SyncFolder folder, IndexStore store, ILogger logger)
+    /// <summary>
+    /// Checks every pending row of <paramref name="folder"/>; returns how many pulls were undone. A file
+    /// written after the pull (its mtime is no longer the one the pull set) is never discarded: it is kept
+    /// under a conflict name made from <paramref name="time"/> and <paramref name="localDevice"/>.
+    /// </summary>
+    public static int Recover(SyncFolder folder, IndexStore store, TimeProvider time, ulong localDevice, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(folder);
         ArgumentNullException.ThrowIfNull(store);
@@ -34,7 +39,7 @@ internal static class PendingDurabilityRecovery
         {
             try
             {
-                if (RecoverOne(folder, store, logger, pending))
+                if (RecoverOne(folder, store, time, localDevice, logger, pending))
                 {
                     undone++;
                 }
@@ -49,7 +54,7 @@ internal static class PendingDurabilityRecovery
         return undone;
     }
 
-    private static bool RecoverOne(SyncFolder folder, IndexStore store, ILogger logger, PendingDurability pending)
+    private static bool RecoverOne(SyncFolder folder, IndexStore store, TimeProvider time, ulong localDevice, ILogger logger, PendingDurability pending)
     {
         var fs = folder.FileSystem;
         var path = folder.PathOf(pending.Name);
@@ -80,6 +85,18 @@ internal static class PendingDurabilityRecovery
 
         // Torn, short or different; or the rename was lost (the old file is still at the name); or gone.
         var directory = Path.GetDirectoryName(path)!;
+        if (ours && stat!.Value.ModifiedNs != pending.ModifiedNs)
+        {
+            // Not torn by the stop but written since (a torn file keeps the mtime the pull gave it): the
+            // writer's bytes are kept beside the old version, for the scan to record.
+            var copy = ConflictName.For(pending.Name, time.GetUtcNow(), DeviceId.ShortOf(localDevice));
+            fs.Rename(path, folder.PathOf(copy));
+            DirectoryFlush.Flush(directory);
+            logger.LogWarning("Folder {Folder}: {Name} was written after its pull and before its data was durable; kept as {Copy}", folder.Id, pending.Name, copy);
+            stat = null;
+            ours = false;
+        }
+
         if (pending.OldEntry is { Deleted: false })
         {
             if (old)

@@ -92,7 +92,7 @@ internal sealed class SyncEngine : IAsyncDisposable
 
         // Before anything scans the folder: a patch cut short by a crash is finished or undone first.
         PatchJournalRecovery.Recover(folder, Store, logger);
-        PendingDurabilityRecovery.Recover(folder, Store, logger);
+        PendingDurabilityRecovery.Recover(folder, Store, Time, LocalDevice.ShortId, logger);
         _folders.Add(options.Id, new FolderRuntime(
             folder,
             new FolderScanner(folder, Store, LocalDevice, Options, Time, logger),
