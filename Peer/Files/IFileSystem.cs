@@ -47,6 +47,20 @@ internal interface IFileSystem
     /// <summary>Atomically renames, replacing a file at the destination.</summary>
     void Rename(string from, string to);
 
+    /// <summary>
+    /// Makes <paramref name="link"/> a second name of the file at <paramref name="existing"/> (a hard
+    /// link); false when this file system has none, so the caller takes a path that needs none.
+    /// </summary>
+    /// <exception cref="IOException">The link could not be made for another reason.</exception>
+    bool TryHardLink(string existing, string link) => false;
+
+    /// <summary>
+    /// Swaps the two names atomically (<c>renameat2(RENAME_EXCHANGE)</c>): each then names the other's
+    /// file. False when the file system cannot, with nothing changed.
+    /// </summary>
+    /// <exception cref="IOException">The swap failed for another reason.</exception>
+    bool TryExchange(string first, string second) => false;
+
     /// <summary>Deletes a file or symlink; nothing when absent.</summary>
     void DeleteFile(string path);
 

@@ -22,6 +22,12 @@ internal sealed partial class LocalFileSystem : IFileSystem
     private const int Enotdir = 20;
     private const int FcntlGetFlags = 3;
     private const int FcntlSetFlags = 4;
+    private const int Eperm = 1;
+    private const int Exdev = 18;
+    private const int Einval = 22;
+    private const int Enosys = 38;
+    private const int Enotsup = 95;
+    private const uint RenameExchange = 2;
 
     private static readonly bool UseStatx = OperatingSystem.IsLinux();
 
@@ -179,6 +185,56 @@ internal sealed partial class LocalFileSystem : IFileSystem
     }
 
     /// <inheritdoc />
+    public bool TryHardLink(string existing, string link)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return false;
+        }
+
+        if (Link(existing, link) == 0)
+        {
+            return true;
+        }
+
+        var errno = Marshal.GetLastPInvokeError();
+        if (errno is Eperm or Enotsup or Exdev)
+        {
+            return false;
+        }
+
+        throw new IOException($"cannot link {existing} as {link} (errno {errno}: {Marshal.GetPInvokeErrorMessage(errno)})", errno);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Linux only. Why not a rename over the target: ext4 (with its default <c>auto_da_alloc</c>) starts
+    /// writing a file's delayed data inside a rename that replaces another file, so renaming a freshly
+    /// copied 512 MiB file over its old version took 0.65 s on the benchmark VM, the whole write; swapping
+    /// the names took under a millisecond and leaves the write to a later fsync.
+    /// </remarks>
+    public bool TryExchange(string first, string second)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return false;
+        }
+
+        if (RenameAt2(AtFdCwd, first, AtFdCwd, second, RenameExchange) == 0)
+        {
+            return true;
+        }
+
+        var errno = Marshal.GetLastPInvokeError();
+        if (errno is Einval or Enosys or Enotsup)
+        {
+            return false;
+        }
+
+        throw new IOException($"cannot swap {first} and {second} (errno {errno}: {Marshal.GetPInvokeErrorMessage(errno)})", errno);
+    }
+
+    /// <inheritdoc />
     public void DeleteFile(string path) => File.Delete(path);
 
     /// <inheritdoc />
@@ -296,6 +352,12 @@ internal sealed partial class LocalFileSystem : IFileSystem
 
     [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
     private static partial int Fcntl(int fd, int command, int argument);
+
+    [LibraryImport("libc", EntryPoint = "link", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Link(string existing, string link);
+
+    [LibraryImport("libc", EntryPoint = "renameat2", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int RenameAt2(int fromDirectory, string from, int toDirectory, string to, uint flags);
 
     [LibraryImport("libc", EntryPoint = "syncfs", SetLastError = true)]
     private static partial int SyncFs(int fd);

@@ -42,5 +42,19 @@ internal static class IndexMigrations
             max_sequence INTEGER NOT NULL,
             PRIMARY KEY (folder, device)) WITHOUT ROWID;
         """,
+        // Pulled files renamed into place before their data is durable (PendingDurability).
+        """
+        CREATE TABLE pending_durability (
+            folder TEXT NOT NULL,
+            name TEXT NOT NULL,
+            inode INTEGER NOT NULL,
+            size INTEGER NOT NULL,
+            modified_ns INTEGER NOT NULL,
+            file_hash BLOB NOT NULL,
+            rollback TEXT,
+            old_inode INTEGER NOT NULL,
+            old_entry BLOB,
+            PRIMARY KEY (folder, name)) WITHOUT ROWID;
+        """,
     ];
 }

@@ -12,7 +12,7 @@ namespace Mesh.Peer.Index;
 /// received. One connection behind a lock: SQLite serialises writers anyway, and the engine's writes
 /// are batched into transactions.
 /// </summary>
-internal sealed class IndexStore : IDisposable
+internal sealed partial class IndexStore : IDisposable
 {
     private readonly SqliteConnection _connection;
     private readonly byte[] _localDevice;
@@ -186,34 +186,42 @@ internal sealed class IndexStore : IDisposable
 
         lock (_gate)
         {
-            Interlocked.Increment(ref _localCommits);
             using var transaction = _connection.BeginTransaction();
-            var sequence = ReadFolder(folder, transaction).MaxSequence;
-            var committed = new List<FileEntry>();
-            using var upsert = UpsertCommand(transaction);
-            using var chunkRows = new LocalChunkRows(_connection, transaction);
-            foreach (var (original, inode) in list)
-            {
-                var entry = original.Clone();
-                entry.Sequence = ++sequence;
-                Upsert(upsert, folder, _localDevice, entry, inode);
-                if (!entry.Deleted && deleted is not null && renamedFrom!.TryGetValue(entry.Name, out var from) && deleted.Remove(from))
-                {
-                    chunkRows.Rename(folder, from, entry.Name);
-                }
-
-                chunkRows.Replace(folder, entry.Name, entry.Deleted ? null : entry.Manifest);
-                committed.Add(entry);
-            }
-
-            using var update = Command("UPDATE folders SET max_sequence = $s WHERE id = $f", transaction);
-            update.Parameters.AddWithValue("$s", (long)sequence);
-            update.Parameters.AddWithValue("$f", folder);
-            update.ExecuteNonQuery();
+            var committed = CommitLocalIn(transaction, folder, list, renamedFrom, deleted);
             transaction.Commit();
-            Interlocked.Add(ref _chunkRowsWritten, chunkRows.RowsWritten);
             return committed;
         }
+    }
+
+    // The body of CommitLocal inside a transaction the caller holds (and commits), under _gate.
+    private List<FileEntry> CommitLocalIn(SqliteTransaction transaction, string folder, IReadOnlyCollection<(FileEntry Entry, ulong Inode)> list,
+        IReadOnlyDictionary<string, string>? renamedFrom, HashSet<string>? deleted)
+    {
+        Interlocked.Increment(ref _localCommits);
+        var sequence = ReadFolder(folder, transaction).MaxSequence;
+        var committed = new List<FileEntry>();
+        using var upsert = UpsertCommand(transaction);
+        using var chunkRows = new LocalChunkRows(_connection, transaction);
+        foreach (var (original, inode) in list)
+        {
+            var entry = original.Clone();
+            entry.Sequence = ++sequence;
+            Upsert(upsert, folder, _localDevice, entry, inode);
+            if (!entry.Deleted && deleted is not null && renamedFrom!.TryGetValue(entry.Name, out var from) && deleted.Remove(from))
+            {
+                chunkRows.Rename(folder, from, entry.Name);
+            }
+
+            chunkRows.Replace(folder, entry.Name, entry.Deleted ? null : entry.Manifest);
+            committed.Add(entry);
+        }
+
+        using var update = Command("UPDATE folders SET max_sequence = $s WHERE id = $f", transaction);
+        update.Parameters.AddWithValue("$s", (long)sequence);
+        update.Parameters.AddWithValue("$f", folder);
+        update.ExecuteNonQuery();
+        Interlocked.Add(ref _chunkRowsWritten, chunkRows.RowsWritten);
+        return committed;
     }
 
     /// <summary>Updates only the inode remembered for a local file (no new version, no new sequence).</summary>

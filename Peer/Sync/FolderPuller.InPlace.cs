@@ -12,7 +12,9 @@ internal sealed partial class FolderPuller
     // conflict is never patched.
     private List<PatchRange>? PlanInPlace(Need need)
     {
-        if (need.Conflict || need.Local is not { Entry: { Deleted: false, Type: FileType.File, Manifest: { } old } } ||
+        // A file still waiting for its durability barrier is rebuilt: a patch must not start from bytes a
+        // power cut could take back.
+        if (need.Conflict || Durability.IsPending(need.Entry.Name) || need.Local is not { Entry: { Deleted: false, Type: FileType.File, Manifest: { } old } } ||
             InPlacePatchPlan.TryPlan(old, need.Entry.Manifest) is not { } ranges)
         {
             return null;

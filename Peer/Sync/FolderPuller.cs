@@ -37,7 +37,11 @@ internal sealed partial class FolderPuller
         _engine = engine;
         _folder = folder;
         _logger = logger;
+        Durability = new DurabilityBarrier(folder, engine.Store, engine.Options.HoldDurabilityBarrier, engine.Time, logger);
     }
+
+    /// <summary>Makes pulled files durable after their commit (<see cref="DurabilityBarrier"/>).</summary>
+    public DurabilityBarrier Durability { get; }
 
     private IFileSystem Fs => _folder.FileSystem;
 
@@ -528,8 +532,10 @@ internal sealed partial class FolderPuller
         }
 
         // Assembling needs no lock: the temporary file is the puller's alone, and a scan that runs
-        // meanwhile is caught by the check before the rename. A batched file is flushed with its batch.
-        var handle = await AssembleAsync(need, temp, flush: batch is null, ct).ConfigureAwait(false);
+        // meanwhile is caught by the check before the rename. A batched file is flushed with its batch; a
+        // deferred one by the durability barrier after its commit.
+        var deferred = batch is null && CanDeferDurability(need);
+        var handle = await AssembleAsync(need, temp, flush: batch is null && !deferred, ct).ConfigureAwait(false);
         try
         {
             Verify(entry.Manifest, temp, handle);
@@ -550,6 +556,11 @@ internal sealed partial class FolderPuller
             }
 
             return false;
+        }
+
+        if (deferred)
+        {
+            return await CommitDeferredAsync(need, temp, path, handle!, ct).ConfigureAwait(false);
         }
 
         await _folder.Gate.WaitAsync(ct).ConfigureAwait(false);
@@ -596,7 +607,7 @@ internal sealed partial class FolderPuller
 
         foreach (var candidate in _engine.Store.FindLocalByFileHash(_folder.Id, need.Entry.Manifest.FileHash.Span))
         {
-            if (candidate == need.Entry.Name || !pass.Deletes.TryGetValue(candidate, out var delete) || pass.Done.ContainsKey(candidate) ||
+            if (candidate == need.Entry.Name || Durability.IsPending(candidate) || !pass.Deletes.TryGetValue(candidate, out var delete) || pass.Done.ContainsKey(candidate) ||
                 _folder.CheckParents(candidate) is not null || !DiskMatchesIndex(candidate, delete.Local) ||
                 Fs.Stat(path) is not null || !pass.Done.TryAdd(candidate, true))
             {
@@ -695,18 +706,25 @@ internal sealed partial class FolderPuller
 
             writer.Finish();
             Fs.SetLength(handle, (long)manifest.Size);
+            var fetchDone = _engine.Time.GetTimestamp();
+            if (flush)
+            {
+                Fs.Flush(handle);
+            }
+
+            if (flush || (long)manifest.Size > SmallFileBytes)
+            {
+                _logger.LogDebug("Folder {Folder}: {Name} assembled: old version copied {Copy:F1} ms ({Reused} of {Chunks} chunks), other local chunks {Local:F1} ms, {Fetched} chunks fetched {Fetch:F1} ms ({Direct} bytes by direct writes), fsync {Flush}",
+                    _folder.Id, need.Entry.Name, _engine.Time.GetElapsedTime(started, copyDone).TotalMilliseconds, copied?.Count(c => c) ?? 0, manifest.Chunks.Count,
+                    _engine.Time.GetElapsedTime(copyDone, localDone).TotalMilliseconds, missing.Count, _engine.Time.GetElapsedTime(localDone, fetchDone).TotalMilliseconds,
+                    writer.DirectBytes, flush ? $"{_engine.Time.GetElapsedTime(fetchDone).TotalMilliseconds:F1} ms" : "after the commit");
+            }
+
             if (!flush)
             {
                 writer.Dispose();
                 return handle;
             }
-
-            var fetchDone = _engine.Time.GetTimestamp();
-            Fs.Flush(handle);
-            _logger.LogDebug("Folder {Folder}: {Name} assembled: old version copied {Copy:F1} ms ({Reused} of {Chunks} chunks), other local chunks {Local:F1} ms, {Fetched} chunks fetched {Fetch:F1} ms ({Direct} bytes by direct writes), fsync {Flush:F1} ms",
-                _folder.Id, need.Entry.Name, _engine.Time.GetElapsedTime(started, copyDone).TotalMilliseconds, copied?.Count(c => c) ?? 0, manifest.Chunks.Count,
-                _engine.Time.GetElapsedTime(copyDone, localDone).TotalMilliseconds, missing.Count, _engine.Time.GetElapsedTime(localDone, fetchDone).TotalMilliseconds,
-                writer.DirectBytes, _engine.Time.GetElapsedTime(fetchDone).TotalMilliseconds);
         }
         catch
         {

@@ -132,7 +132,8 @@ internal static class PatchJournalRecovery
         }
     }
 
-    private static bool MatchesManifest(Microsoft.Win32.SafeHandles.SafeFileHandle handle, FileManifest manifest)
+    /// <summary>True when the file holds exactly the chunks of <paramref name="manifest"/> (every chunk read and hashed).</summary>
+    internal static bool MatchesManifest(Microsoft.Win32.SafeHandles.SafeFileHandle handle, FileManifest manifest)
     {
         var buffer = new byte[ChunkerParameters.FromId(manifest.ChunkerId).MaxSize];
         long offset = 0;

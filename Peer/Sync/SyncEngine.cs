@@ -92,6 +92,7 @@ internal sealed class SyncEngine : IAsyncDisposable
 
         // Before anything scans the folder: a patch cut short by a crash is finished or undone first.
         PatchJournalRecovery.Recover(folder, Store, logger);
+        PendingDurabilityRecovery.Recover(folder, Store, Time, LocalDevice.ShortId, logger);
         _folders.Add(options.Id, new FolderRuntime(
             folder,
             new FolderScanner(folder, Store, LocalDevice, Options, Time, logger),
@@ -261,6 +262,12 @@ internal sealed class SyncEngine : IAsyncDisposable
         catch (OperationCanceledException)
         {
             // Stopping.
+        }
+
+        // Files pulled but not yet durable are made so before the process ends (a SIGTERM waits for it).
+        foreach (var runtime in _folders.Values)
+        {
+            await runtime.Puller.Durability.DrainAsync().ConfigureAwait(false);
         }
 
         foreach (var runtime in _folders.Values)

@@ -3,6 +3,12 @@ namespace Mesh.Peer.Sync;
 /// <summary>Tunables of a <see cref="SyncEngine"/>; the defaults suit a daemon, tests shorten the intervals.</summary>
 internal sealed record SyncEngineOptions
 {
+    /// <summary>
+    /// Tests only: the durability barrier of pulled files never runs, and shutdown closes their files
+    /// unflushed, leaving their pending rows for the next start, as a power cut right after the commit would.
+    /// </summary>
+    public bool HoldDurabilityBarrier { get; init; }
+
     /// <summary>Name announced in Hello.</summary>
     public string DeviceName { get; init; } = Environment.MachineName;
 

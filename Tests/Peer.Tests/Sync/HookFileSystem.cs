@@ -85,6 +85,24 @@ internal sealed class HookFileSystem(bool caseSensitive = true) : IFileSystem
         AfterRename?.Invoke(from, to);
     }
 
+    /// <summary>False makes the engine commit pulled files as on a file system without hard links (flushed before the rename).</summary>
+    public bool HardLinks { get; set; } = true;
+
+    public bool TryHardLink(string existing, string link) => HardLinks && _inner.TryHardLink(existing, link);
+
+    // A swap replaces like a rename, so the same hooks see it.
+    public bool TryExchange(string first, string second)
+    {
+        BeforeRename?.Invoke(first, second);
+        var swapped = _inner.TryExchange(first, second);
+        if (swapped)
+        {
+            AfterRename?.Invoke(first, second);
+        }
+
+        return swapped;
+    }
+
     public void DeleteFile(string path) => _inner.DeleteFile(path);
 
     public bool DeleteEmptyDirectory(string path) => _inner.DeleteEmptyDirectory(path);

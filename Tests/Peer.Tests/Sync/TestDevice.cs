@@ -13,6 +13,7 @@ internal sealed class TestDevice : IAsyncDisposable
     public const string FolderId = "default";
 
     private readonly TempFolder _home;
+    private bool _restarted;
 
     private TestDevice(string name, TempFolder home, string folderPath, SyncEngine engine, IndexStore store, DeviceIdentity identity)
     {
@@ -69,8 +70,30 @@ internal sealed class TestDevice : IAsyncDisposable
 
     public FolderStatus Status => Engine.GetStatus(FolderId);
 
+    /// <summary>
+    /// Stops this device's engine and starts a new one over the same index and folder; the new device
+    /// owns the home from then on. With <see cref="SyncEngineOptions.HoldDurabilityBarrier"/> in the old
+    /// engine's options the stop leaves what a power cut would (unflushed pulls, their pending rows).
+    /// </summary>
+    public async Task<TestDevice> RestartAsync(SyncEngineOptions? options = null, ILoggerFactory? loggers = null)
+    {
+        await Engine.DisposeAsync();
+        Store.Dispose();
+        _restarted = true;
+        var store = IndexStore.Open(Path.Combine(_home.Path, "index.db"), Identity.Id);
+        var engine = new SyncEngine(Identity.Id, store, (options ?? TestOptions) with { DeviceName = Name }, TimeProvider.System, new Random(1), loggers ?? NullLoggerFactory.Instance);
+        engine.AddFolder(new FolderOptions(FolderId, FolderPath));
+        engine.Start();
+        return new TestDevice(Name, _home, FolderPath, engine, store, Identity);
+    }
+
     public async ValueTask DisposeAsync()
     {
+        if (_restarted)
+        {
+            return;
+        }
+
         await Engine.DisposeAsync();
         Store.Dispose();
         Identity.Dispose();
