@@ -383,6 +383,49 @@ internal sealed partial class IndexStore : IDisposable
         return false;
     }
 
+    /// <summary>
+    /// The versions peers announced for <paramref name="names"/> (encoded <see cref="Vector"/>s, one per
+    /// peer that has the name), by one lookup per name and peer: what a local change of those names has
+    /// to be compared with to know whether it can have changed a need, without the whole-folder join of
+    /// <see cref="GetRemoteDifferences(string, IReadOnlyCollection{DeviceId}, string?, int)"/>.
+    /// </summary>
+    public List<(string Name, byte[] Version)> GetPeerVersions(string folder, IReadOnlyCollection<string> names)
+    {
+        lock (_gate)
+        {
+            var devices = new List<byte[]>();
+            using (var peers = Command("SELECT device FROM peers WHERE folder = $f"))
+            {
+                peers.Parameters.AddWithValue("$f", folder);
+                using var reader = peers.ExecuteReader();
+                while (reader.Read())
+                {
+                    devices.Add((byte[])reader.GetValue(0));
+                }
+            }
+
+            var result = new List<(string, byte[])>();
+            using var command = Command("SELECT version FROM files WHERE folder = $f AND device = $d AND name = $n");
+            command.Parameters.AddWithValue("$f", folder);
+            var device = command.Parameters.Add("$d", SqliteType.Blob);
+            var name = command.Parameters.Add("$n", SqliteType.Text);
+            foreach (var peer in devices)
+            {
+                device.Value = peer;
+                foreach (var each in names)
+                {
+                    name.Value = each;
+                    if (command.ExecuteScalar() is byte[] version)
+                    {
+                        result.Add((each, version));
+                    }
+                }
+            }
+
+            return result;
+        }
+    }
+
     /// <summary>What this device holds of a peer's index for a folder; zeros when nothing.</summary>
     public PeerProgress GetPeerProgress(string folder, DeviceId device)
     {

@@ -176,7 +176,8 @@ internal sealed class FolderScanner
             }, 0));
         }
 
-        changed += Commit(changes, renamedFrom);
+        var mayNeed = false;
+        Tally(Commit(changes, renamedFrom), ref changed, ref mayNeed);
         _logger.LogDebug("Scan of {Folder}/{Paths}: {Seen} entries walked, {Vanished} gone, {ToHash} files to hash ({Bytes} bytes)",
             _folder.Id, scopes is null ? "(all)" : string.Join(", ", scopes), seen.Count, vanished.Count, toHash.Count, toHash.Sum(f => f.Stat.Size));
 
@@ -210,19 +211,19 @@ internal sealed class FolderScanner
             // the 512 MiB file went out only with the 1,000th file after it, three quarters into the scan).
             if (changes.Count >= CommitBatch || uncommitted >= _options.ScanCommitBytes)
             {
-                changed += Commit(changes);
+                Tally(Commit(changes), ref changed, ref mayNeed);
                 uncommitted = 0;
             }
         }
 
-        changed += Commit(changes);
+        Tally(Commit(changes), ref changed, ref mayNeed);
         if (changed > 0 || requeued > 0)
         {
             _logger.LogInformation("Scanned folder {Folder}: {Examined} entries, {Changed} changes, {HashedBytes} bytes hashed, {Requeued} still changing",
                 _folder.Id, seen.Count, changed, hashed, requeued);
         }
 
-        return new ScanResult(seen.Count, changed, hashed, requeued);
+        return new ScanResult(seen.Count, changed, hashed, requeued, mayNeed);
     }
 
     private static bool IsIgnored(IgnoreList? ignores, string name, bool isDirectory) =>
@@ -396,17 +397,28 @@ internal sealed class FolderScanner
         ModifiedBy = _local.ShortId,
     };
 
-    private int Commit(List<(FileEntry Entry, ulong Inode)> changes, IReadOnlyDictionary<string, string>? renamedFrom = null)
+    private static void Tally((int Count, bool MayNeed) commit, ref int changed, ref bool mayNeed)
+    {
+        changed += commit.Count;
+        mayNeed |= commit.MayNeed;
+    }
+
+    // Commits and announces the changes, then says whether they can have changed a need. That check
+    // comes after the index sender is woken, and costs a lookup per name, where the pass the engine
+    // would otherwise start (to find nothing, after a local rename) joins every peer entry of the
+    // folder with the local ones and held the index while the sender waited to announce the change.
+    private (int Count, bool MayNeed) Commit(List<(FileEntry Entry, ulong Inode)> changes, IReadOnlyDictionary<string, string>? renamedFrom = null)
     {
         if (changes.Count == 0)
         {
-            return 0;
+            return (0, false);
         }
 
-        _store.CommitLocal(_folder.Id, changes, renamedFrom);
+        var committed = _store.CommitLocal(_folder.Id, changes, renamedFrom);
         var count = changes.Count;
         changes.Clear();
         _folder.LocalChanged.Notify();
-        return count;
+        var announced = _store.GetPeerVersions(_folder.Id, committed.Select(e => e.Name).ToList());
+        return (count, !NeedPlanner.CoversAnnounced(committed, announced));
     }
 }

@@ -87,6 +87,38 @@ internal static class NeedPlanner
             .ToList();
     }
 
+    /// <summary>
+    /// True when each of <paramref name="local"/>'s versions (entries just recorded here) covers (is newer
+    /// than or equal to) every version a peer announced for the same name (<paramref name="announced"/>):
+    /// then <see cref="Plan"/> would find none of those names needed, and a pass planned only for them
+    /// would be a join over the whole folder that finds nothing. A local rename of a directory of 2,000
+    /// files is such a change (the new names are unknown to peers, the old ones older there).
+    /// </summary>
+    public static bool CoversAnnounced(IReadOnlyList<FileEntry> local, IReadOnlyList<(string Name, byte[] Version)> announced)
+    {
+        if (announced.Count == 0)
+        {
+            return true;
+        }
+
+        var versions = new Dictionary<string, VersionVector>(local.Count, StringComparer.Ordinal);
+        foreach (var entry in local)
+        {
+            versions[entry.Name] = VersionVector.FromProto(entry.Version);
+        }
+
+        foreach (var (name, version) in announced)
+        {
+            if (!versions.TryGetValue(name, out var mine) ||
+                VersionVector.FromProto(Vector.Parser.ParseFrom(version)).Compare(mine) is not (VersionOrdering.Lesser or VersionOrdering.Equal))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     // True when every announced version of a name is older than (or equal to) the local one: whichever
     // of them the loop below picked, the local version would dominate it and nothing would be needed.
     // Deciding that from the versions alone spares decoding both entries: after a local rename of a
