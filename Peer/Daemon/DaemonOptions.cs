@@ -23,7 +23,7 @@ internal sealed record DaemonOptions
     /// Garbage allowed above the live heap before the daemon runs a full collection itself
     /// (<see cref="HeapCeiling"/>); null leaves collections to the runtime alone.
     /// </summary>
-    public long? HeapSlackBytes { get; init; } = long.Parse(Environment.GetEnvironmentVariable("MESH_X_SLACK") ?? "16777216", System.Globalization.CultureInfo.InvariantCulture);
+    public long? HeapSlackBytes { get; init; } = 16 * 1024 * 1024;
 
     /// <summary>
     /// How often the heap is compared with its ceiling, and so the most often the daemon collects on its
@@ -31,5 +31,5 @@ internal sealed record DaemonOptions
     /// 2 MiB blocks) kept the daemon collecting, and A's CPU in one side-by-side run went from 0.6–0.9 to
     /// 3.5–4.6 s for an edit or a rename (docs/daemon.md, "After merging").
     /// </summary>
-    public TimeSpan HeapCheckInterval { get; init; } = TimeSpan.FromMilliseconds(int.Parse(Environment.GetEnvironmentVariable("MESH_X_CHECKMS") ?? "2000", System.Globalization.CultureInfo.InvariantCulture));
+    public TimeSpan HeapCheckInterval { get; init; } = TimeSpan.FromSeconds(2);
 }

@@ -26,7 +26,7 @@ internal sealed class StatusIndexConnection(string indexPath) : IDisposable
         {
             if (_connection is null)
             {
-                _connection = IndexStore.OpenReader(indexPath, "MESH_X_STATUS");
+                _connection = IndexStore.OpenReader(indexPath);
                 Opened++;
             }
 

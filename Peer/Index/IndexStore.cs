@@ -38,7 +38,7 @@ internal sealed class IndexStore : IDisposable
     // page (scans, commits, chunk rows), about 30 MiB of the 22,000-file side-by-side index. The cache
     // is 8 MiB rather than the default 2 so that a whole-folder scan's pages stay in it (docs/daemon.md,
     // "Memory").
-    private static readonly string WriterPragmas = "PRAGMA mmap_size=0; PRAGMA cache_size=" + (Environment.GetEnvironmentVariable("MESH_X_WRITER_CACHE") ?? "-8192") + ";";
+    private const string WriterPragmas = "PRAGMA mmap_size=0; PRAGMA cache_size=-8192;";
 
     private IndexStore(SqliteConnection connection, DeviceId localDevice)
     {
@@ -599,16 +599,14 @@ internal sealed class IndexStore : IDisposable
     /// Opens a read-only connection to the index at <paramref name="path"/> (the store's own chunk
     /// lookups, and status counts beside the engine), reading the database through a memory map.
     /// </summary>
-    public static SqliteConnection OpenReader(string path) => OpenReader(path, "MESH_X_READER");
-
-    internal static SqliteConnection OpenReader(string path, string knob)
+    public static SqliteConnection OpenReader(string path)
     {
         var builder = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false };
         var connection = new SqliteConnection(builder.ToString());
         connection.Open();
         try
         {
-            Execute(connection, (Environment.GetEnvironmentVariable(knob + "_MMAP") is { } m ? "PRAGMA mmap_size=" + m + ";" : MapPragma) + " PRAGMA cache_size=" + (Environment.GetEnvironmentVariable(knob + "_CACHE") ?? "-2000") + ";");
+            Execute(connection, MapPragma);
         }
         catch
         {

@@ -7,7 +7,7 @@ internal sealed record SyncEngineOptions
     public string DeviceName { get; init; } = Environment.MachineName;
 
     /// <summary>Chunk bytes requested but not yet received, per link.</summary>
-    public long MaxInFlightBytesPerLink { get; init; } = long.Parse(Environment.GetEnvironmentVariable("MESH_X_INFLIGHT") ?? "16777216", System.Globalization.CultureInfo.InvariantCulture);
+    public long MaxInFlightBytesPerLink { get; init; } = 16 * 1024 * 1024;
 
     /// <summary>Chunk requests of one file in flight at once, over all links.</summary>
     public int MaxParallelRequestsPerFile { get; init; } = 32;
@@ -22,7 +22,7 @@ internal sealed record SyncEngineOptions
     /// Memory for gathering pulled chunks into aligned windows written with direct I/O
     /// (<see cref="AssemblyWriter"/>); zero writes everything through the page cache.
     /// </summary>
-    public long DirectWriteBytes { get; init; } = long.Parse(Environment.GetEnvironmentVariable("MESH_X_DIRECT") ?? "8388608", System.Globalization.CultureInfo.InvariantCulture);
+    public long DirectWriteBytes { get; init; } = 8 * 1024 * 1024;
 
     /// <summary>Small files committed together: one durability barrier and one index transaction per batch.</summary>
     public int CommitBatchFiles { get; init; } = 256;
