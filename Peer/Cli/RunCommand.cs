@@ -43,6 +43,8 @@ internal sealed class RunCommand : IMeshCommand
         command.Options.Add(progress);
         command.SetAction(async (parseResult, ct) =>
         {
+            // Before the daemon's threads first allocate in the C heap (docs/daemon.md, "Peak RSS (session 7)").
+            _ = NativeHeapArenas.Limit(NativeHeapArenas.DaemonArenas);
             var listenText = parseResult.GetValue(listen);
             var options = new DaemonOptions
             {

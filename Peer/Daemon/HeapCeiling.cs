@@ -73,14 +73,19 @@ internal sealed class HeapCeiling
         return true;
     }
 
-    /// <summary>Checks every <paramref name="interval"/> until <paramref name="ct"/> fires.</summary>
-    public async Task RunAsync(TimeSpan interval, TimeProvider time, CancellationToken ct)
+    /// <summary>
+    /// Checks every <paramref name="interval"/> until <paramref name="ct"/> fires; before each check,
+    /// <paramref name="releaseIdle"/> (if any) lets caches that went unused drop what they hold, so that
+    /// the collection a check may run takes it.
+    /// </summary>
+    public async Task RunAsync(TimeSpan interval, TimeProvider time, CancellationToken ct, Action? releaseIdle = null)
     {
         using var timer = new PeriodicTimer(interval, time);
         try
         {
             while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
             {
+                releaseIdle?.Invoke();
                 Check();
             }
         }

@@ -113,7 +113,7 @@ internal sealed class MeshDaemon : IAsyncDisposable
             _config.Peers.Count,
             Home.ControlSocketPath);
         var progressLoop = ProgressLoopAsync(ct);
-        var heapLoop = _heapCeiling?.RunAsync(_options.HeapCheckInterval, _time, ct) ?? Task.CompletedTask;
+        var heapLoop = _heapCeiling?.RunAsync(_options.HeapCheckInterval, _time, ct, () => Engine.WriteBlocks?.ReleaseIfIdle()) ?? Task.CompletedTask;
         try
         {
             foreach (var folder in Engine.Folders)

@@ -8,7 +8,8 @@ namespace Mesh.Peer.Daemon;
 /// <see cref="PeerCompletion"/>) share, opened on first use and used by one of them at a time. Each
 /// SQLite connection maps the database file on its own, and the pages a mapping touched count in the
 /// process's RSS once per mapping, so two status connections reading the same tables held those pages
-/// twice (docs/daemon.md, "Memory").
+/// twice (docs/daemon.md, "Memory"). It maps nothing at all (<see cref="IndexStore.OpenUnmappedReader"/>):
+/// the counts read whole tables, and a map kept all of them in RSS.
 /// </summary>
 internal sealed class StatusIndexConnection(string indexPath) : IDisposable
 {
@@ -26,7 +27,7 @@ internal sealed class StatusIndexConnection(string indexPath) : IDisposable
         {
             if (_connection is null)
             {
-                _connection = IndexStore.OpenReader(indexPath);
+                _connection = IndexStore.OpenUnmappedReader(indexPath);
                 Opened++;
             }
 

@@ -24,6 +24,7 @@ internal sealed class AlignedBlockPool
     private readonly Lock _gate = new();
     private readonly Stack<Memory<byte>> _free = new();
     private readonly List<byte[]> _slabs = [];
+    private bool _rentedSinceRelease;
 
     /// <summary>A pool of at most <paramref name="maxBytes"/> (rounded down to whole slabs of 16 blocks, at least one).</summary>
     public AlignedBlockPool(long maxBytes) => MaxBlocks = Math.Max(SlabBlocks, (int)(maxBytes / BlockBytes / SlabBlocks * SlabBlocks));
@@ -59,6 +60,7 @@ internal sealed class AlignedBlockPool
                 return null;
             }
 
+            _rentedSinceRelease = true;
             var blocks = new Memory<byte>[count];
             for (var i = 0; i < count; i++)
             {
@@ -78,6 +80,31 @@ internal sealed class AlignedBlockPool
             {
                 _free.Push(block);
             }
+        }
+    }
+
+    /// <summary>
+    /// Lets the garbage collector have the slabs when no block is rented and none was since the last
+    /// call, i.e. when the pool sat unused for a whole interval between two calls. A daemon holds on to
+    /// the pool's 8 MiB only while it writes large files; idle, or while it pulls thousands of small files
+    /// through the page cache, the slabs were dead weight in its peak RSS (docs/daemon.md, "Peak RSS
+    /// (session 7)"). The next large file allocates them again.
+    /// </summary>
+    /// <returns>Whether slabs were let go.</returns>
+    public bool ReleaseIfIdle()
+    {
+        lock (_gate)
+        {
+            var idle = !_rentedSinceRelease && _free.Count == _slabs.Count * SlabBlocks;
+            _rentedSinceRelease = false;
+            if (!idle || _slabs.Count == 0)
+            {
+                return false;
+            }
+
+            _free.Clear();
+            _slabs.Clear();
+            return true;
         }
     }
 

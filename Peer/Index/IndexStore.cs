@@ -40,6 +40,13 @@ internal sealed partial class IndexStore : IDisposable
     // "Memory").
     private const string WriterPragmas = "PRAGMA mmap_size=0; PRAGMA cache_size=-8192;";
 
+    // A status count reads every row of a table once per poll, and a commit of the writer drops the
+    // reader's cache anyway, so a map gains it nothing: decoding is its cost (117–151 ms for a full
+    // count of a 22,000 + 22,000-entry index with or without the map). The map's pages, though, were
+    // 18–26 MiB of the daemon's peak RSS during the side-by-side scenario b (docs/daemon.md, "Peak RSS
+    // (session 7)").
+    private const string UnmappedReaderPragmas = "PRAGMA mmap_size=0; PRAGMA cache_size=-1024;";
+
     private IndexStore(SqliteConnection connection, DeviceId localDevice)
     {
         _connection = connection;
@@ -648,16 +655,25 @@ internal sealed partial class IndexStore : IDisposable
 
     /// <summary>
     /// Opens a read-only connection to the index at <paramref name="path"/> (the store's own chunk
-    /// lookups, and status counts beside the engine), reading the database through a memory map.
+    /// lookups), reading the database through a memory map.
     /// </summary>
-    public static SqliteConnection OpenReader(string path)
+    public static SqliteConnection OpenReader(string path) => OpenReader(path, MapPragma);
+
+    /// <summary>
+    /// Opens a read-only connection to the index at <paramref name="path"/> that reads with
+    /// <c>pread</c> into a page cache of 1 MiB and maps nothing: for readers that read whole tables
+    /// (the status counts), whose map held every page of the index in the daemon's RSS.
+    /// </summary>
+    public static SqliteConnection OpenUnmappedReader(string path) => OpenReader(path, UnmappedReaderPragmas);
+
+    private static SqliteConnection OpenReader(string path, string pragmas)
     {
         var builder = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false };
         var connection = new SqliteConnection(builder.ToString());
         connection.Open();
         try
         {
-            Execute(connection, MapPragma);
+            Execute(connection, pragmas);
         }
         catch
         {
