@@ -41,26 +41,38 @@ internal sealed class PeerCompletion(StatusIndexConnection index, DeviceId local
 
     /// <summary>
     /// The peer's progress in <paramref name="folder"/>. Unchanged sequences on both sides reuse the
-    /// last answer; an index in sync is always answered fresh (one count that returns 0), so "the peer
-    /// has it all" shows as soon as it is true.
+    /// last answer; an index in sync is always answered fresh, so "the peer has it all" shows as soon
+    /// as it is true. When the peer had it all and only local entries changed since (the peer's index
+    /// as it was), only those entries are compared: a device pulling from that peer commits many
+    /// times a second, and comparing the whole folder after each commit was its largest status cost.
     /// </summary>
     public PeerFolderReport Of(string folder, DeviceId peer)
     {
         var localSequence = store.GetFolder(folder).MaxSequence;
-        var remoteSequence = store.GetPeerProgress(folder, peer).MaxSequence;
+        var remote = store.GetPeerProgress(folder, peer);
+        var remoteSequence = remote.MaxSequence;
         lock (_gate)
         {
+            long files;
+            long bytes;
             if (_cache.TryGetValue((folder, peer), out var cached))
             {
-                var same = cached.LocalSequence == localSequence && cached.RemoteSequence == remoteSequence;
+                var same = cached.LocalSequence == localSequence && cached.Remote == remote;
                 if (same || (cached.Files > 0 && time.GetElapsedTime(cached.At) < RefreshInterval && AnyDifference(folder, peer)))
                 {
                     return new PeerFolderReport(folder, cached.Files, cached.Bytes, localSequence, remoteSequence);
                 }
+
+                if (cached.Files == 0 && cached.Remote == remote && localSequence > cached.LocalSequence)
+                {
+                    (files, bytes) = Compute(folder, peer, cached.LocalSequence);
+                    _cache[(folder, peer)] = new Cached(localSequence, remote, files, bytes, time.GetTimestamp());
+                    return new PeerFolderReport(folder, files, bytes, localSequence, remoteSequence);
+                }
             }
 
-            var (files, bytes) = Compute(folder, peer);
-            _cache[(folder, peer)] = new Cached(localSequence, remoteSequence, files, bytes, time.GetTimestamp());
+            (files, bytes) = Compute(folder, peer, since: null);
+            _cache[(folder, peer)] = new Cached(localSequence, remote, files, bytes, time.GetTimestamp());
             return new PeerFolderReport(folder, files, bytes, localSequence, remoteSequence);
         }
     }
@@ -75,13 +87,20 @@ internal sealed class PeerCompletion(StatusIndexConnection index, DeviceId local
         return command.ExecuteScalar() is not null;
     });
 
-    private (long Files, long Bytes) Compute(string folder, DeviceId peer) => index.Read(connection => Compute(connection, folder, peer));
+    // With since, only local entries of a later sequence (files_by_sequence finds them) are compared.
+    private (long Files, long Bytes) Compute(string folder, DeviceId peer, ulong? since) =>
+        index.Read(connection => Compute(connection, folder, peer, since));
 
-    private (long Files, long Bytes) Compute(SqliteConnection connection, string folder, DeviceId peer)
+    private (long Files, long Bytes) Compute(SqliteConnection connection, string folder, DeviceId peer, ulong? since)
     {
         long files = 0;
         long bytes = 0;
-        using var command = Command(connection, DifferenceRows, folder, peer);
+        using var command = Command(connection, since is null ? DifferenceRows : DifferenceRows + " AND l.sequence > $since", folder, peer);
+        if (since is { } after)
+        {
+            command.Parameters.AddWithValue("$since", (long)after);
+        }
+
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
@@ -160,5 +179,5 @@ internal sealed class PeerCompletion(StatusIndexConnection index, DeviceId local
         return ordering is VersionOrdering.Greater or VersionOrdering.Concurrent;
     }
 
-    private sealed record Cached(ulong LocalSequence, ulong RemoteSequence, long Files, long Bytes, long At);
+    private sealed record Cached(ulong LocalSequence, PeerProgress Remote, long Files, long Bytes, long At);
 }

@@ -106,6 +106,54 @@ public sealed class PeerCompletionTests : IDisposable
         Assert.Equal(0, completion.Of("f", _peer.Id).NeedFiles);
     }
 
+    [Fact]
+    public void After_the_peer_had_it_all_only_entries_committed_since_are_compared()
+    {
+        using var store = IndexStore.Open(_home.Combine("index.db"), _local.Id);
+        store.EnsureFolder("f", 1);
+        var committed = store.CommitLocal("f", [(File("a", 1, Version((1, 1))), 1UL)]);
+        store.StoreRemote("f", _peer.Id, 9, committed, replaceAll: true);
+        using var index = new StatusIndexConnection(_home.Combine("index.db"));
+        var completion = new PeerCompletion(index, _local.Id, store, new FakeTimeProvider());
+        Assert.Equal(0, completion.Of("f", _peer.Id).NeedFiles);
+
+        // Behind the store's back, "a" gets a newer local version under its old sequence: a whole-folder
+        // comparison would count it, one of the entries committed since does not look at it.
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_home.Combine("index.db")}"))
+        {
+            connection.Open();
+            using var update = connection.CreateCommand();
+            update.CommandText = "UPDATE files SET version = x'01', entry = $e WHERE folder = 'f' AND device = $d AND name = 'a'";
+            update.Parameters.AddWithValue("$e", File("a", 1, Version((1, 2))).ToByteArray());
+            update.Parameters.AddWithValue("$d", _local.Id.Bytes.ToArray());
+            Assert.Equal(1, update.ExecuteNonQuery());
+        }
+
+        store.CommitLocal("f", [(File("b", 5, Version((1, 1))), 2UL)]);
+
+        var report = completion.Of("f", _peer.Id);
+        Assert.Equal((1L, 5L), (report.NeedFiles, report.NeedBytes));
+    }
+
+    [Fact]
+    public void Entries_committed_after_the_peer_had_it_all_are_counted_until_it_has_them()
+    {
+        using var store = IndexStore.Open(_home.Combine("index.db"), _local.Id);
+        store.EnsureFolder("f", 1);
+        var first = store.CommitLocal("f", [(File("a", 1, Version((1, 1))), 1UL)]);
+        store.StoreRemote("f", _peer.Id, 9, first, replaceAll: true);
+        using var index = new StatusIndexConnection(_home.Combine("index.db"));
+        var completion = new PeerCompletion(index, _local.Id, store, new FakeTimeProvider());
+        Assert.Equal(0, completion.Of("f", _peer.Id).NeedFiles);
+
+        var second = store.CommitLocal("f", [(File("b", 5, Version((1, 1))), 2UL), (File("a", 3, Version((1, 2))), 1UL)]);
+        var report = completion.Of("f", _peer.Id);
+        Assert.Equal((2L, 8L), (report.NeedFiles, report.NeedBytes));
+
+        store.StoreRemote("f", _peer.Id, 9, second, replaceAll: false);
+        Assert.Equal(0, completion.Of("f", _peer.Id).NeedFiles);
+    }
+
     private static Vector Version(params (ulong Device, ulong Counter)[] counters) =>
         VersionVector.Of(counters).ToProto();
 
