@@ -60,9 +60,11 @@ public sealed class PeerCompletionTests : IDisposable
         store.EnsureFolder("f", 1);
         store.CommitLocal("f", Enumerable.Range(0, 100).Select(i => (File($"file-{i}", 1000, Version((1, 1)), chunks: 1000), (ulong)i)).ToList());
         using var index = new StatusIndexConnection(_home.Combine("index.db"));
-        var completion = new PeerCompletion(index, _local.Id, store, new FakeTimeProvider());
+        var time = new FakeTimeProvider();
+        var completion = new PeerCompletion(index, _local.Id, store, time);
         completion.Of("f", _peer.Id);
         store.CommitLocal("f", [(File("one-more", 1, Version((1, 1))), 999UL)]);
+        time.Advance(PeerCompletion.RefreshInterval);
 
         var before = GC.GetAllocatedBytesForCurrentThread();
         var report = completion.Of("f", _peer.Id);
