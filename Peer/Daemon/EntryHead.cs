@@ -12,6 +12,18 @@ namespace Mesh.Peer.Daemon;
 /// </summary>
 internal static class EntryHead
 {
+    /// <summary>
+    /// SQL for the bytes of a stored entry (column <c>entry</c> of table alias <c>l</c>) after its name
+    /// field, where type and size follow (at most 21 bytes). The name's length prefix is one byte below
+    /// 128 bytes of name and two below 16 KiB, longer than any path a file system takes.
+    /// </summary>
+    public const string HeadOfLocal =
+        "substr(l.entry, 2 + (CASE WHEN length(CAST(l.name AS BLOB)) < 128 THEN 1 ELSE 2 END) + length(CAST(l.name AS BLOB)), 21)";
+
+    /// <summary>SQL for how many bytes of the entry of <c>l</c> follow its name field, to tell a whole remainder from a head.</summary>
+    public const string RestOfLocalLength =
+        "length(l.entry) - 1 - (CASE WHEN length(CAST(l.name AS BLOB)) < 128 THEN 1 ELSE 2 END) - length(CAST(l.name AS BLOB))";
+
     private const int NameField = 1;
     private const int TypeField = 2;
     private const int SizeField = 3;

@@ -13,8 +13,8 @@ internal static class LocalChunkReader
     /// <summary>
     /// Fills <paramref name="destination"/> from <paramref name="name"/> at <paramref name="offset"/>;
     /// true when the bytes are there and hash to <paramref name="hash"/>. With <paramref name="recorded"/>,
-    /// a chunk that the file's index record places there, while the file's stat matches that record, is
-    /// not hashed (see <see cref="RecordedChunks"/>).
+    /// a chunk of at least <see cref="RecordedChunks.MinTrustedLength"/> bytes that the file's index record
+    /// places there, while the file's stat matches that record, is not hashed (see <see cref="RecordedChunks"/>).
     /// </summary>
     public static bool TryRead(SyncFolder folder, string name, long offset, Span<byte> destination, ReadOnlySpan<byte> hash, RecordedChunks? recorded = null)
     {
@@ -49,7 +49,9 @@ internal static class LocalChunkReader
             return false;
         }
 
-        return (recorded is not null && recorded.Contains(folder.Id, name, stat, offset, destination.Length, hash)) || HashMatches(destination, hash);
+        return (recorded is not null && destination.Length >= RecordedChunks.MinTrustedLength &&
+                recorded.Contains(folder.Id, name, stat, offset, destination.Length, hash)) ||
+               HashMatches(destination, hash);
     }
 
     /// <summary>True when <paramref name="data"/> hashes to <paramref name="hash"/>.</summary>

@@ -35,6 +35,9 @@ internal sealed class PeerConnection
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly SemaphoreSlim _serveSlots = new(MaxConcurrentServes, MaxConcurrentServes);
+
+    // The receive loop's list of the answers in a batch read in place; one loop, so one list.
+    private readonly List<(ulong Id, ErrorCode Code, Range Data)> _batchAnswers = [];
     private readonly ConcurrentDictionary<ulong, TaskCompletionSource<(ErrorCode Code, ChunkBuffer? Data)>> _pending = new();
     private readonly ByteBudget _budget;
     private readonly HashSet<string> _fullIndexSeen = new(StringComparer.Ordinal);
@@ -332,6 +335,16 @@ internal sealed class PeerConnection
                 continue;
             }
 
+            if (ResponseReader.TryReadBatch(message.Value.Span, _batchAnswers))
+            {
+                foreach (var (id, batchCode, range) in _batchAnswers)
+                {
+                    Answer(id, batchCode, message.Value.Span[range]);
+                }
+
+                continue;
+            }
+
             if (!SyncProtocol.TryDecode(message.Value.Span, out var envelope, out var error))
             {
                 await CloseWithAsync(error!, ct).ConfigureAwait(false);
@@ -479,31 +492,30 @@ internal sealed class PeerConnection
     }
 
     // Each request of a batch is answered as if it came alone (a missing chunk is an error code for that
-    // request only); the answers go out in messages of about ResponseBatchBytes of data each.
+    // request only); the answers go out in messages of about ResponseBatchBytes of data each. A message
+    // whose chunks are all found is laid out by hand, each chunk read from its file straight into it;
+    // one with a missing chunk is built the general way.
     private async Task ServeBatchAsync(IList<Request> requests, CancellationToken ct)
     {
-        var rented = new List<byte[]>(requests.Count);
         try
         {
-            var batch = new ResponseBatch();
-            var bytes = 0;
-            foreach (var request in requests)
+            var first = 0;
+            while (first < requests.Count)
             {
-                var response = Answer(request, rented);
-                batch.Responses.Add(response);
-                bytes += response.Data.Length;
-                if (bytes >= ResponseBatchBytes)
+                var end = first;
+                var bytes = 0L;
+                while (end < requests.Count && bytes < ResponseBatchBytes)
                 {
-                    await SendAsync(new SyncEnvelope { ResponseBatch = batch }, ct).ConfigureAwait(false);
-                    ReturnAll(rented);
-                    batch = new ResponseBatch();
-                    bytes = 0;
+                    bytes += requests[end].Size;
+                    end++;
                 }
-            }
 
-            if (batch.Responses.Count > 0)
-            {
-                await SendAsync(new SyncEnvelope { ResponseBatch = batch }, ct).ConfigureAwait(false);
+                if (!await TrySendInPlaceAsync(requests, first, end, ct).ConfigureAwait(false))
+                {
+                    await SendBuiltAsync(requests, first, end, ct).ConfigureAwait(false);
+                }
+
+                first = end;
             }
         }
         catch (Exception ex) when (ex is LinkClosedException or OperationCanceledException)
@@ -512,8 +524,74 @@ internal sealed class PeerConnection
         }
         finally
         {
-            ReturnAll(rented);
             _serveSlots.Release();
+        }
+    }
+
+    // Requests first..end-1 answered in one ResponseBatch read in place; false, with nothing sent, when
+    // one of them cannot be answered with its data.
+    private async Task<bool> TrySendInPlaceAsync(IList<Request> requests, int first, int end, CancellationToken ct)
+    {
+        var entries = 0;
+        for (var i = first; i < end; i++)
+        {
+            var request = requests[i];
+            if (Check(request, out _) != ErrorCode.None)
+            {
+                return false;
+            }
+
+            entries += ResponseWriter.BatchEntryPrefixLength(request.Id, (int)request.Size) + (int)request.Size;
+        }
+
+        var room = _link.FrameRoom;
+        var header = ResponseWriter.BatchHeaderLength(entries);
+        var buffer = ArrayPool<byte>.Shared.Rent(room + header + entries);
+        try
+        {
+            var position = room + header;
+            for (var i = first; i < end; i++)
+            {
+                var request = requests[i];
+                var size = (int)request.Size;
+                var prefix = ResponseWriter.BatchEntryPrefixLength(request.Id, size);
+                ResponseWriter.WriteBatchEntryPrefix(buffer.AsSpan(position, prefix), request.Id, size);
+                position += prefix;
+                _ = Check(request, out var folder);
+                if (!FindChunk(folder!, request, buffer.AsSpan(position, size)))
+                {
+                    return false;
+                }
+
+                position += size;
+            }
+
+            ResponseWriter.WriteBatchHeader(buffer.AsSpan(room, header), entries);
+            await SendWithRoomAsync(buffer.AsMemory(0, position), ct).ConfigureAwait(false);
+            return true;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private async Task SendBuiltAsync(IList<Request> requests, int first, int end, CancellationToken ct)
+    {
+        var rented = new List<byte[]>(end - first);
+        try
+        {
+            var batch = new ResponseBatch();
+            for (var i = first; i < end; i++)
+            {
+                batch.Responses.Add(Answer(requests[i], rented));
+            }
+
+            await SendAsync(new SyncEnvelope { ResponseBatch = batch }, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            ReturnAll(rented);
         }
     }
 

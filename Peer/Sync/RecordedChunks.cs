@@ -15,6 +15,13 @@ namespace Mesh.Peer.Sync;
 /// </summary>
 internal sealed class RecordedChunks
 {
+    /// <summary>
+    /// Chunks shorter than this are hashed rather than looked up: SHA-256 of 32 KiB takes about as long
+    /// as reading and decoding a record (a query per file), and a file of one small chunk never reuses
+    /// its record. Serving 20,000 files of 1–4 KiB spent more on those lookups than hashing costs.
+    /// </summary>
+    public const int MinTrustedLength = 32 * 1024;
+
     /// <summary>Chunk lists held at once, in chunks (about 44 bytes each): a file of more is always hashed.</summary>
     public const int MaxChunks = 32 * 1024;
 

@@ -128,6 +128,78 @@ public sealed class ResponseReaderTests
     }
 
     [Fact]
+    public void A_batch_is_read_in_place_as_protobuf_encodes_it()
+    {
+        var batch = new ResponseBatch();
+        batch.Responses.Add(new Response { Id = 1, Data = ByteString.CopyFrom(SyncEngineTests.RandomBytes(65_536, 1)) });
+        batch.Responses.Add(new Response { Id = 0, Data = ByteString.CopyFrom(SyncEngineTests.RandomBytes(300, 2)) });
+        batch.Responses.Add(new Response { Id = 300, Code = ErrorCode.InvalidFile });
+        batch.Responses.Add(new Response { Id = ulong.MaxValue, Data = ByteString.CopyFrom(SyncEngineTests.RandomBytes(200_000, 3)) });
+        var message = SyncProtocol.Encode(new SyncEnvelope { ResponseBatch = batch });
+        var answers = new List<(ulong Id, ErrorCode Code, Range Data)>();
+
+        Assert.True(ResponseReader.TryReadBatch(message, answers));
+
+        Assert.Equal(batch.Responses.Select(r => (r.Id, r.Code, r.Data.ToByteArray())),
+            answers.Select(a => (a.Id, a.Code, message.AsSpan()[a.Data].ToArray())));
+        Assert.False(ResponseReader.TryRead(message, out _, out _, out _));
+    }
+
+    [Fact]
+    public void A_batch_with_a_field_this_version_does_not_send_is_left_to_the_general_decoder()
+    {
+        // Field 15 inside the second response; then field 2 in the batch itself.
+        byte[] inResponse = [0x08, 0x01, 0x52, 0x0a, 0x0a, 0x02, 0x08, 0x05, 0x0a, 0x04, 0x08, 0x06, 0x78, 0x07];
+        byte[] inBatch = [0x08, 0x01, 0x52, 0x06, 0x0a, 0x02, 0x08, 0x05, 0x10, 0x01];
+        var answers = new List<(ulong Id, ErrorCode Code, Range Data)>();
+
+        Assert.False(ResponseReader.TryReadBatch(inResponse, answers));
+        Assert.Empty(answers);
+        Assert.False(ResponseReader.TryReadBatch(inBatch, answers));
+        Assert.Equal(6UL, SyncEnvelope.Parser.ParseFrom(inResponse).ResponseBatch.Responses[1].Id);
+    }
+
+    [Fact]
+    public void Every_truncation_of_a_batch_is_refused_without_an_exception()
+    {
+        var batch = new ResponseBatch();
+        batch.Responses.Add(new Response { Id = 300, Data = ByteString.CopyFrom(new byte[200]) });
+        batch.Responses.Add(new Response { Id = 301, Code = ErrorCode.NoSuchFile });
+        var message = SyncProtocol.Encode(new SyncEnvelope { ResponseBatch = batch });
+        var answers = new List<(ulong Id, ErrorCode Code, Range Data)>();
+
+        for (var length = 0; length < message.Length; length++)
+        {
+            Assert.False(ResponseReader.TryReadBatch(message.AsSpan(0, length), answers), $"truncated to {length} bytes");
+        }
+    }
+
+    [Fact]
+    public void The_hand_written_batch_is_byte_for_byte_what_protobuf_encodes()
+    {
+        (ulong Id, byte[] Data)[] responses = [(1, SyncEngineTests.RandomBytes(1, 4)), (0, SyncEngineTests.RandomBytes(65_536, 5)),
+            (128, SyncEngineTests.RandomBytes(300, 6)), (ulong.MaxValue, SyncEngineTests.RandomBytes(262_144, 7))];
+        var batch = new ResponseBatch();
+        batch.Responses.AddRange(responses.Select(r => new Response { Id = r.Id, Data = ByteString.CopyFrom(r.Data) }));
+        var expected = SyncProtocol.Encode(new SyncEnvelope { ResponseBatch = batch });
+
+        var entries = responses.Sum(r => ResponseWriter.BatchEntryPrefixLength(r.Id, r.Data.Length) + r.Data.Length);
+        var header = ResponseWriter.BatchHeaderLength(entries);
+        var message = new byte[header + entries];
+        ResponseWriter.WriteBatchHeader(message.AsSpan(0, header), entries);
+        var position = header;
+        foreach (var (id, data) in responses)
+        {
+            var prefix = ResponseWriter.BatchEntryPrefixLength(id, data.Length);
+            ResponseWriter.WriteBatchEntryPrefix(message.AsSpan(position, prefix), id, data.Length);
+            data.CopyTo(message, position + prefix);
+            position += prefix + data.Length;
+        }
+
+        Assert.Equal(expected, message);
+    }
+
+    [Fact]
     public void A_chunk_buffer_holds_a_copy_until_disposed()
     {
         var source = SyncEngineTests.RandomBytes(70_000, 9);
