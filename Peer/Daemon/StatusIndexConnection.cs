@@ -8,8 +8,9 @@ namespace Mesh.Peer.Daemon;
 /// <see cref="PeerCompletion"/>) share, opened on first use and used by one of them at a time. Each
 /// SQLite connection maps the database file on its own, and the pages a mapping touched count in the
 /// process's RSS once per mapping, so two status connections reading the same tables held those pages
-/// twice (docs/daemon.md, "Memory"). It maps nothing at all (<see cref="IndexStore.OpenUnmappedReader"/>):
-/// the counts read whole tables, and a map kept all of them in RSS.
+/// twice (docs/daemon.md, "Memory"). It reads through a memory map like the store's own reader: without
+/// one (session 7) every poll re-read the tables with <c>pread</c>, and a sender answering status polls
+/// while its peer caught up spent whole seconds of CPU there (docs/daemon.md, "Peak RSS (session 7)").
 /// </summary>
 internal sealed class StatusIndexConnection(string indexPath) : IDisposable
 {
@@ -27,7 +28,7 @@ internal sealed class StatusIndexConnection(string indexPath) : IDisposable
         {
             if (_connection is null)
             {
-                _connection = IndexStore.OpenUnmappedReader(indexPath);
+                _connection = IndexStore.OpenReader(indexPath);
                 Opened++;
             }
 

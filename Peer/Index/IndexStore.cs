@@ -45,7 +45,6 @@ internal sealed partial class IndexStore : IDisposable
     // count of a 22,000 + 22,000-entry index with or without the map). The map's pages, though, were
     // 18–26 MiB of the daemon's peak RSS during the side-by-side scenario b (docs/daemon.md, "Peak RSS
     // (session 7)").
-    private const string UnmappedReaderPragmas = "PRAGMA mmap_size=0; PRAGMA cache_size=-1024;";
 
     private IndexStore(SqliteConnection connection, DeviceId localDevice)
     {
@@ -658,13 +657,6 @@ internal sealed partial class IndexStore : IDisposable
     /// lookups), reading the database through a memory map.
     /// </summary>
     public static SqliteConnection OpenReader(string path) => OpenReader(path, MapPragma);
-
-    /// <summary>
-    /// Opens a read-only connection to the index at <paramref name="path"/> that reads with
-    /// <c>pread</c> into a page cache of 1 MiB and maps nothing: for readers that read whole tables
-    /// (the status counts), whose map held every page of the index in the daemon's RSS.
-    /// </summary>
-    public static SqliteConnection OpenUnmappedReader(string path) => OpenReader(path, UnmappedReaderPragmas);
 
     private static SqliteConnection OpenReader(string path, string pragmas)
     {

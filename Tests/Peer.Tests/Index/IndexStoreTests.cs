@@ -49,26 +49,6 @@ public sealed class IndexStoreTests : IDisposable
     }
 
     [Fact]
-    public void The_status_reader_reads_with_its_own_small_cache_and_maps_nothing()
-    {
-        // The status counts read whole tables; a map held all of the index in RSS (docs/daemon.md).
-        var path = _home.Combine("index.db");
-        using var store = Open();
-        using var reader = IndexStore.OpenUnmappedReader(path);
-        Assert.Equal(0L, Pragma(reader, "mmap_size"));
-        Assert.Equal(-1024L, Pragma(reader, "cache_size"));
-        using var mapped = IndexStore.OpenReader(path);
-        Assert.NotEqual(0L, Pragma(mapped, "mmap_size"));
-    }
-
-    private static long Pragma(SqliteConnection connection, string name)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA " + name;
-        return (long)command.ExecuteScalar()!;
-    }
-
-    [Fact]
     public void An_index_from_a_newer_program_is_refused()
     {
         using (Open())
