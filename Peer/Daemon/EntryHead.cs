@@ -38,6 +38,23 @@ internal static class EntryHead
     /// file of size 0).
     /// </summary>
     /// <exception cref="FormatException">The bytes are not a well-formed entry.</exception>
+    /// <summary>
+    /// <see cref="TryRead"/> for the status counts: a head that does not parse is answered with false,
+    /// like one laid out otherwise, so the caller decodes that one entry whole instead of failing.
+    /// </summary>
+    public static bool TryReadOrDecodeWhole(byte[] head, bool complete, out FileType type, out ulong size)
+    {
+        try
+        {
+            return TryRead(head, complete, out type, out size);
+        }
+        catch (FormatException)
+        {
+            (type, size) = (FileType.File, 0);
+            return false;
+        }
+    }
+
     public static bool TryRead(ReadOnlySpan<byte> head, bool complete, out FileType type, out ulong size)
     {
         type = FileType.File;

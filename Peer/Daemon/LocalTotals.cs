@@ -66,7 +66,7 @@ internal sealed class LocalTotals(StatusIndexConnection index, DeviceId local, I
         while (reader.Read())
         {
             var head = (byte[])reader.GetValue(0);
-            if (!TryReadHead(head, complete: head.Length == reader.GetInt64(1), out var type, out var size))
+            if (!EntryHead.TryReadOrDecodeWhole(head, complete: head.Length == reader.GetInt64(1), out var type, out var size))
             {
                 // Not laid out as this program writes entries: this one entry is decoded whole.
                 var entry = WholeEntry(connection, folder, reader.GetString(2));
@@ -81,19 +81,6 @@ internal sealed class LocalTotals(StatusIndexConnection index, DeviceId local, I
         }
 
         return (files, bytes);
-    }
-
-    private static bool TryReadHead(byte[] head, bool complete, out FileType type, out ulong size)
-    {
-        try
-        {
-            return EntryHead.TryRead(head, complete, out type, out size);
-        }
-        catch (FormatException)
-        {
-            (type, size) = (FileType.File, 0);
-            return false;
-        }
     }
 
     private FileEntry? WholeEntry(SqliteConnection connection, string folder, string name)

@@ -114,7 +114,7 @@ internal sealed class PeerCompletion(StatusIndexConnection index, DeviceId local
 
                 files++;
                 var head = (byte[])reader.GetValue(2);
-                var (type, size) = TryReadHead(head, complete: head.Length == reader.GetInt64(3), out var headType, out var headSize)
+                var (type, size) = EntryHead.TryReadOrDecodeWhole(head, complete: head.Length == reader.GetInt64(3), out var headType, out var headSize)
                     ? (headType, headSize)
                     : TypeAndSize(connection, folder, reader);
                 bytes += type == FileType.File ? (long)size : 0;
@@ -131,19 +131,6 @@ internal sealed class PeerCompletion(StatusIndexConnection index, DeviceId local
         }
 
         return (files, bytes);
-    }
-
-    private static bool TryReadHead(byte[] head, bool complete, out FileType type, out ulong size)
-    {
-        try
-        {
-            return EntryHead.TryRead(head, complete, out type, out size);
-        }
-        catch (FormatException)
-        {
-            (type, size) = (FileType.File, 0);
-            return false;
-        }
     }
 
     // An entry not laid out as this program writes them: this one is decoded whole.

@@ -29,10 +29,8 @@ internal sealed partial class FolderPuller
         try
         {
             // Last look before replacing, as on the flushed path.
-            if (!DiskMatchesIndex(name, need.Local) || _folder.CheckParents(name) is not null)
+            if (ChangedLocallyDuringPull(need))
             {
-                _logger.LogInformation("Folder {Folder}: {Name} changed locally during the pull; rescanning before deciding", _folder.Id, name);
-                _engine.RequestScan(_folder.Id, name);
                 return false;
             }
 

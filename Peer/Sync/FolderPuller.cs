@@ -568,10 +568,8 @@ internal sealed partial class FolderPuller
         {
             // Last look before replacing: a local edit since the last scan must not be overwritten. The
             // temporary file stays, so the next attempt only re-verifies it.
-            if (!DiskMatchesIndex(name, need.Local) || _folder.CheckParents(name) is not null)
+            if (ChangedLocallyDuringPull(need))
             {
-                _logger.LogInformation("Folder {Folder}: {Name} changed locally during the pull; rescanning before deciding", _folder.Id, name);
-                _engine.RequestScan(_folder.Id, name);
                 return false;
             }
 
@@ -1008,6 +1006,23 @@ internal sealed partial class FolderPuller
 
     // True when the disk still holds what the local index says, i.e. there is no local change the
     // scanner has not seen yet.
+    /// <summary>
+    /// Whether the name on disk (or one of its parents) is no longer what the index says; if so a
+    /// rescan is asked for and the pull of this name waits for it.
+    /// </summary>
+    private bool ChangedLocallyDuringPull(Need need)
+    {
+        var name = need.Entry.Name;
+        if (DiskMatchesIndex(name, need.Local) && _folder.CheckParents(name) is null)
+        {
+            return false;
+        }
+
+        _logger.LogInformation("Folder {Folder}: {Name} changed locally during the pull; rescanning before deciding", _folder.Id, name);
+        _engine.RequestScan(_folder.Id, name);
+        return true;
+    }
+
     private bool DiskMatchesIndex(string name, StoredFile? local)
     {
         var stat = Fs.Stat(_folder.PathOf(name));
