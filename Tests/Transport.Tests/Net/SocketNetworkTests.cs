@@ -104,6 +104,24 @@ public sealed class SocketNetworkTests
     }
 
     [Fact]
+    public void Disposing_right_after_start_stops_the_receive_thread_without_crashing_the_process()
+    {
+        // The receive thread used to read the stop token itself; a Dispose that won the race disposed the
+        // token's source first, and the exception on that thread ended the test host (and a daemon).
+        var network = new SocketNetwork();
+        for (var i = 0; i < 200; i++)
+        {
+            var endpoint = network.BindUdp(new IPEndPoint(IPAddress.Loopback, 0));
+            endpoint.Start((_, _) => { });
+            endpoint.Dispose();
+        }
+
+        Thread.Sleep(200);
+        using var last = network.BindUdp(new IPEndPoint(IPAddress.Loopback, 0));
+        Assert.NotNull(last.LocalEndPoint);
+    }
+
+    [Fact]
     public async Task A_throwing_handler_does_not_stop_the_receive_loop()
     {
         var network = new SocketNetwork();
