@@ -23,10 +23,7 @@ public sealed class ServeTrustTests
         await using var fake = new FakePeer(b);
         await fake.HelloAsync(TestDevice.FolderId);
 
-        var edited = (byte[])original.Clone();
-        edited[1500] ^= 0xFF;
-        await File.WriteAllBytesAsync(b.PathOf("f.bin"), edited);
-        new LocalFileSystem().SetModified(b.PathOf("f.bin"), record.Entry.ModifiedNs);
+        var edited = await EditBehindTheRecordAsync(b, original, record.Entry.ModifiedNs);
 
         var trusted = await RequestAsync(fake, 1, chunk);
         Assert.Equal(ErrorCode.None, trusted.Code);
@@ -51,10 +48,7 @@ public sealed class ServeTrustTests
         await using var fake = new FakePeer(b);
         await fake.HelloAsync(TestDevice.FolderId);
 
-        var edited = (byte[])original.Clone();
-        edited[1500] ^= 0xFF;
-        await File.WriteAllBytesAsync(b.PathOf("f.bin"), edited);
-        new LocalFileSystem().SetModified(b.PathOf("f.bin"), record.Entry.ModifiedNs);
+        await EditBehindTheRecordAsync(b, original, record.Entry.ModifiedNs);
 
         var answer = await RequestAsync(fake, 1, chunk);
         Assert.Equal(ErrorCode.InvalidFile, answer.Code);
@@ -75,5 +69,15 @@ public sealed class ServeTrustTests
                 return envelope.Response;
             }
         }
+    }
+
+    /// <summary>Flips one byte of f.bin and puts its recorded mtime back, so its stat still matches the record.</summary>
+    private static async Task<byte[]> EditBehindTheRecordAsync(TestDevice device, byte[] original, long modifiedNs)
+    {
+        var edited = (byte[])original.Clone();
+        edited[1500] ^= 0xFF;
+        await File.WriteAllBytesAsync(device.PathOf("f.bin"), edited);
+        new LocalFileSystem().SetModified(device.PathOf("f.bin"), modifiedNs);
+        return edited;
     }
 }
