@@ -111,6 +111,12 @@ public static class Chunker
     // byte: two bytes per step (fp*4 + (2*g1 + g2), the odd fingerprint only compared) is 4.5 per byte
     // and ran 1.2x slower, four bytes per step 1.5x slower (Benchmarks' GearStepBenchmarks). Testing
     // four fingerprints at once with non-short-circuit `|` (setb/movzx/or per byte) ran 2.4x slower.
+    // Keeping four macro-ops per byte but taking the chain off the critical path did not help either
+    // (session 8): two independent chains in one loop, the second warmed on the 63 bytes before its
+    // half of a segment (exact, because after 64 bytes the fingerprint depends only on the last 64),
+    // ran at 0.99-1.07x this loop's CPU time for 8 KiB halves and worse for shorter ones; three
+    // chains 1.29x. So on this VM the chain is not what binds; the core's throughput is
+    // (GearStepVariants.TwoChains keeps the form for re-measuring on another machine).
     // Pointers rather than indices: no bounds checks and no index sign-extension in the loop.
     //
     // Software prefetch (1-2 % over 256 MiB from memory): every chunk starts its scan MinSize bytes

@@ -4,8 +4,8 @@ using Mesh.Chunking;
 namespace Mesh.Benchmarks.Chunking;
 
 /// <summary>
-/// The product's one-byte Gear scan against the exact two- and four-byte step forms of
-/// <see cref="GearStepVariants"/>, chunking the same 256 MiB of random data as
+/// The product's one-byte Gear scan against the exact two- and four-byte step forms and the
+/// two-chain form of <see cref="GearStepVariants"/>, chunking the same 256 MiB of random data as
 /// <see cref="ChunkingBenchmarks"/> ("chunk, 1 thread"). Compare the CPU s/op column on a busy
 /// machine; the wall columns only on a quiet one.
 /// </summary>
@@ -21,7 +21,8 @@ public unsafe class GearStepBenchmarks
         new Random(256).NextBytes(_data);
         var expected = Chunker.ChunkLengths(_data, ChunkerParameters.Default);
         if (!expected.SequenceEqual(GearStepVariants.ChunkLengths(_data, ChunkerParameters.Default, GearStepVariants.PairSteps))
-            || !expected.SequenceEqual(GearStepVariants.ChunkLengths(_data, ChunkerParameters.Default, GearStepVariants.FourSteps)))
+            || !expected.SequenceEqual(GearStepVariants.ChunkLengths(_data, ChunkerParameters.Default, GearStepVariants.FourSteps))
+            || !expected.SequenceEqual(GearStepVariants.ChunkLengths(_data, ChunkerParameters.Default, GearStepVariants.TwoChains)))
         {
             throw new InvalidOperationException("a step variant cuts elsewhere than Chunker");
         }
@@ -32,6 +33,9 @@ public unsafe class GearStepBenchmarks
 
     [Benchmark(Description = "two bytes per step")]
     public int TwoBytes() => CpuMeter.Measure("two bytes per step", () => GearStepVariants.ChunkLengths(_data, ChunkerParameters.Default, GearStepVariants.PairSteps).Count);
+
+    [Benchmark(Description = "two chains, one byte each per step")]
+    public int TwoChains() => CpuMeter.Measure("two chains, one byte each per step", () => GearStepVariants.ChunkLengths(_data, ChunkerParameters.Default, GearStepVariants.TwoChains).Count);
 
     [Benchmark(Description = "four bytes per step")]
     public int FourBytes() => CpuMeter.Measure("four bytes per step", () => GearStepVariants.ChunkLengths(_data, ChunkerParameters.Default, GearStepVariants.FourSteps).Count);

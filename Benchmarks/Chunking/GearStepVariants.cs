@@ -5,11 +5,12 @@ using Mesh.Chunking;
 namespace Mesh.Benchmarks.Chunking;
 
 /// <summary>
-/// Exact alternatives to the product's Gear scan (<c>Chunker.FindCut</c>) that advance the
-/// fingerprint by two or four bytes per step, so that its loop-carried chain costs one <c>lea</c> per
-/// two (or two per four) bytes instead of one per byte. They cut where the product cuts (checked by
+/// Exact alternatives to the product's Gear scan (<c>Chunker.FindCut</c>) that take the one-cycle
+/// loop-carried chain off the critical path: advancing the fingerprint by two or four bytes per step
+/// (one <c>lea</c> on the chain per two, or two per four, bytes), or running two independent chains
+/// over the two halves of a segment. They cut where the product cuts (checked by
 /// <see cref="GearStepBenchmarks"/> before measuring). Kept to measure, not to ship: on this machine
-/// they were slower (docs/chunking.md, "Session 7").
+/// they were slower or no faster (docs/chunking.md, sessions 7 and 8).
 /// </summary>
 internal static unsafe class GearStepVariants
 {
@@ -165,6 +166,171 @@ internal static unsafe class GearStepVariants
         return -1;
     }
 
+    /// <summary>Bytes each of the two chains of <see cref="TwoChains"/> tests per segment (the best of 1-16 KiB measured).</summary>
+    internal const int ChainSpan = 8192;
+
+    /// <summary>
+    /// Two independent fingerprint chains in one loop, one byte of each per step. The fingerprint
+    /// after byte q depends only on bytes q-63..q once 64 bytes are in, so a second chain started at
+    /// 0 on the 63 bytes before position x has the true fingerprint from x on. Each segment of
+    /// 2 × <see cref="ChainSpan"/> bytes: chain A (the running fingerprint) tests the first half,
+    /// chain B, warmed on A's last 63 bytes, the second; a cut of A is the answer, one of B only if A
+    /// has none, and B's fingerprint runs on into the next segment.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    internal static int TwoChains(byte* bytes, int start, int normal, int end, ulong smallThreshold, ulong largeThreshold)
+    {
+        ref var gear = ref MemoryMarshal.GetArrayDataReference(GearTable.Values);
+        ulong fp = 0;
+        var p = bytes + start;
+        var stop = bytes + normal;
+        var threshold = smallThreshold;
+        for (var region = 0; region < 2; region++)
+        {
+            while (p + (2 * ChainSpan) <= stop)
+            {
+                var a = p;
+                var b = p + ChainSpan;
+                ulong fb = 0;
+                for (var w = b - 63; w < b; w++)
+                {
+                    fb = (fb << 1) + Unsafe.Add(ref gear, *w);
+                }
+
+                var fa = fp;
+                ulong beforeA, beforeB;
+                while (a < p + ChainSpan)
+                {
+                    beforeA = fa;
+                    beforeB = fb;
+                    if (Step(a, 0, ref gear, ref fa, threshold)) goto Found;
+                    if (Step(b, 0, ref gear, ref fb, threshold)) goto Found;
+                    if (Step(a, 1, ref gear, ref fa, threshold)) goto Found;
+                    if (Step(b, 1, ref gear, ref fb, threshold)) goto Found;
+                    if (Step(a, 2, ref gear, ref fa, threshold)) goto Found;
+                    if (Step(b, 2, ref gear, ref fb, threshold)) goto Found;
+                    if (Step(a, 3, ref gear, ref fa, threshold)) goto Found;
+                    if (Step(b, 3, ref gear, ref fb, threshold)) goto Found;
+                    if (Step(a, 4, ref gear, ref fa, threshold)) goto Found;
+                    if (Step(b, 4, ref gear, ref fb, threshold)) goto Found;
+                    if (Step(a, 5, ref gear, ref fa, threshold)) goto Found;
+                    if (Step(b, 5, ref gear, ref fb, threshold)) goto Found;
+                    if (Step(a, 6, ref gear, ref fa, threshold)) goto Found;
+                    if (Step(b, 6, ref gear, ref fb, threshold)) goto Found;
+                    if (Step(a, 7, ref gear, ref fa, threshold)) goto Found;
+                    if (Step(b, 7, ref gear, ref fb, threshold)) goto Found;
+                    if (Step(a, 8, ref gear, ref fa, threshold)) goto Found;
+                    if (Step(b, 8, ref gear, ref fb, threshold)) goto Found;
+                    if (Step(a, 9, ref gear, ref fa, threshold)) goto Found;
+                    if (Step(b, 9, ref gear, ref fb, threshold)) goto Found;
+                    if (Step(a, 10, ref gear, ref fa, threshold)) goto Found;
+                    if (Step(b, 10, ref gear, ref fb, threshold)) goto Found;
+                    if (Step(a, 11, ref gear, ref fa, threshold)) goto Found;
+                    if (Step(b, 11, ref gear, ref fb, threshold)) goto Found;
+                    if (Step(a, 12, ref gear, ref fa, threshold)) goto Found;
+                    if (Step(b, 12, ref gear, ref fb, threshold)) goto Found;
+                    if (Step(a, 13, ref gear, ref fa, threshold)) goto Found;
+                    if (Step(b, 13, ref gear, ref fb, threshold)) goto Found;
+                    if (Step(a, 14, ref gear, ref fa, threshold)) goto Found;
+                    if (Step(b, 14, ref gear, ref fb, threshold)) goto Found;
+                    if (Step(a, 15, ref gear, ref fa, threshold)) goto Found;
+                    if (Step(b, 15, ref gear, ref fb, threshold)) goto Found;
+                    if (Step(a, 16, ref gear, ref fa, threshold)) goto Found;
+                    if (Step(b, 16, ref gear, ref fb, threshold)) goto Found;
+                    if (Step(a, 17, ref gear, ref fa, threshold)) goto Found;
+                    if (Step(b, 17, ref gear, ref fb, threshold)) goto Found;
+                    if (Step(a, 18, ref gear, ref fa, threshold)) goto Found;
+                    if (Step(b, 18, ref gear, ref fb, threshold)) goto Found;
+                    if (Step(a, 19, ref gear, ref fa, threshold)) goto Found;
+                    if (Step(b, 19, ref gear, ref fb, threshold)) goto Found;
+                    if (Step(a, 20, ref gear, ref fa, threshold)) goto Found;
+                    if (Step(b, 20, ref gear, ref fb, threshold)) goto Found;
+                    if (Step(a, 21, ref gear, ref fa, threshold)) goto Found;
+                    if (Step(b, 21, ref gear, ref fb, threshold)) goto Found;
+                    if (Step(a, 22, ref gear, ref fa, threshold)) goto Found;
+                    if (Step(b, 22, ref gear, ref fb, threshold)) goto Found;
+                    if (Step(a, 23, ref gear, ref fa, threshold)) goto Found;
+                    if (Step(b, 23, ref gear, ref fb, threshold)) goto Found;
+                    if (Step(a, 24, ref gear, ref fa, threshold)) goto Found;
+                    if (Step(b, 24, ref gear, ref fb, threshold)) goto Found;
+                    if (Step(a, 25, ref gear, ref fa, threshold)) goto Found;
+                    if (Step(b, 25, ref gear, ref fb, threshold)) goto Found;
+                    if (Step(a, 26, ref gear, ref fa, threshold)) goto Found;
+                    if (Step(b, 26, ref gear, ref fb, threshold)) goto Found;
+                    if (Step(a, 27, ref gear, ref fa, threshold)) goto Found;
+                    if (Step(b, 27, ref gear, ref fb, threshold)) goto Found;
+                    if (Step(a, 28, ref gear, ref fa, threshold)) goto Found;
+                    if (Step(b, 28, ref gear, ref fb, threshold)) goto Found;
+                    if (Step(a, 29, ref gear, ref fa, threshold)) goto Found;
+                    if (Step(b, 29, ref gear, ref fb, threshold)) goto Found;
+                    if (Step(a, 30, ref gear, ref fa, threshold)) goto Found;
+                    if (Step(b, 30, ref gear, ref fb, threshold)) goto Found;
+                    if (Step(a, 31, ref gear, ref fa, threshold)) goto Found;
+                    if (Step(b, 31, ref gear, ref fb, threshold)) goto Found;
+                    a += 32;
+                    b += 32;
+                    continue;
+                Found:
+                    // Rescan this turn: A's 32 bytes first, then B's (which must hold a cut if A's do
+                    // not), then the rest of A's half on its own; B's cut counts only if A has none.
+                    var turnEnd = a + 32;
+                    fa = beforeA;
+                    var cutA = Bytewise(bytes, ref a, turnEnd, ref gear, ref fa, threshold);
+                    if (cutA > 0)
+                    {
+                        return cutA;
+                    }
+
+                    fb = beforeB;
+                    var cutB = Bytewise(bytes, ref b, b + 32, ref gear, ref fb, threshold);
+                    cutA = OneChain(bytes, ref a, p + ChainSpan, ref gear, ref fa, threshold);
+                    return cutA > 0 ? cutA : cutB;
+                }
+
+                fp = fb;
+                p += 2 * ChainSpan;
+            }
+
+            var cut = OneChain(bytes, ref p, stop, ref gear, ref fp, threshold);
+            if (cut > 0)
+            {
+                return cut;
+            }
+
+            threshold = largeThreshold;
+            stop = bytes + end;
+        }
+
+        return -1;
+    }
+
+    // One chain, eight bytes per turn: the rest of chain A's half after B found a cut, and the
+    // region tails shorter than a segment.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int OneChain(byte* bytes, ref byte* p, byte* stop, ref ulong gear, ref ulong fp, ulong threshold)
+    {
+        while (p + 8 <= stop)
+        {
+            var before = fp;
+            if (Step(p, 0, ref gear, ref fp, threshold)) goto Found;
+            if (Step(p, 1, ref gear, ref fp, threshold)) goto Found;
+            if (Step(p, 2, ref gear, ref fp, threshold)) goto Found;
+            if (Step(p, 3, ref gear, ref fp, threshold)) goto Found;
+            if (Step(p, 4, ref gear, ref fp, threshold)) goto Found;
+            if (Step(p, 5, ref gear, ref fp, threshold)) goto Found;
+            if (Step(p, 6, ref gear, ref fp, threshold)) goto Found;
+            if (Step(p, 7, ref gear, ref fp, threshold)) goto Found;
+            p += 8;
+            continue;
+        Found:
+            fp = before;
+            stop = p + 8;
+            break;
+        }
+
+        return Bytewise(bytes, ref p, stop, ref gear, ref fp, threshold);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Bytewise(byte* bytes, ref byte* p, byte* stop, ref ulong gear, ref ulong fp, ulong threshold)
     {
@@ -206,4 +372,8 @@ internal static unsafe class GearStepVariants
             || (f3 = s3 + (fp << 3)) < threshold
             || (fp = g4 + (f3 << 1)) < threshold;
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Step(byte* p, int k, ref ulong gear, ref ulong fp, ulong threshold) =>
+        (fp = (fp << 1) + Unsafe.Add(ref gear, p[k])) < threshold;
 }
