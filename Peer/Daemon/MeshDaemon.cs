@@ -347,7 +347,7 @@ internal sealed class MeshDaemon : IAsyncDisposable
 
         _statusIndex = new StatusIndexConnection(Home.IndexPath);
         _totals = new LocalTotals(_statusIndex, _identity.Id, _store, _time);
-        _completion = new PeerCompletion(_statusIndex, _identity.Id, _store, _time);
+        _completion = new PeerCompletion(_statusIndex, _identity.Id, _store);
         _engine = new SyncEngine(_identity.Id, _store, _options.Engine with { DeviceName = _config.Name }, _time, random, loggers);
         foreach (var folder in _config.Folders)
         {

@@ -10,138 +10,172 @@ namespace Mesh.Peer.Daemon;
 /// <summary>
 /// How far a peer's announced copy of a folder is from this device's, for status: the names whose
 /// local version the peer has not announced (missing there, or older there). It reads the index over
-/// a read-only connection of its own (WAL lets it read beside the engine's writer), and the
-/// comparison is done in SQL, so a folder in sync costs one query that returns no rows.
+/// the status connection (WAL lets it read beside the engine's writer) and keeps, per folder and peer,
+/// the names the peer lacks. The whole folder is compared once; after that each answer compares only
+/// the names whose local or announced entry got a new sequence since the last answer, so a poll while
+/// nothing changed costs two index lookups that find nothing, and a sync costs in all about one
+/// comparison per entry that changed, however often status is asked.
 /// </summary>
-internal sealed class PeerCompletion(StatusIndexConnection index, DeviceId local, IndexStore store, TimeProvider time)
+/// <remarks>
+/// Session 7 re-ran a whole-folder join whenever either sequence had moved, up to 20 times a second
+/// while the benchmark polled: 55% of a daemon's CPU in the status path during scenario d.
+/// </remarks>
+internal sealed class PeerCompletion(StatusIndexConnection index, DeviceId local, IndexStore store)
 {
-    /// <summary>
-    /// How long a non-zero answer is reused while both sides keep changing (status is polled often, 20
-    /// times a second by the benchmark). Only the progress figures wait for it: a peer that has it all
-    /// is seen at once (<see cref="Of"/>).
-    /// </summary>
-    public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(2);
+    // Per name, in the shape Lacks reads: the name, whether the peer lacks it, the local delete flag,
+    // type and size read from the head of the local entry, and both whole entries only where both sides
+    // have the name in different versions. A peer catching up lacks most names, and for those nothing is
+    // decoded; a name in sync costs a comparison of two version blobs.
+    private const string Columns =
+        "l.name, r.name IS NULL, l.deleted, " + EntryHead.HeadOfLocal + ", " + EntryHead.RestOfLocalLength +
+        ", CASE WHEN r.name IS NULL OR r.version = l.version THEN NULL ELSE l.entry END" +
+        ", CASE WHEN r.version = l.version THEN NULL ELSE r.entry END";
 
-    private const string Differences =
+    private const string PeerRow = "LEFT JOIN files r ON r.folder = l.folder AND r.device = $peer AND r.name = l.name";
+
+    private const string WholeFolder =
+        "SELECT " + Columns + " FROM files l " + PeerRow +
+        " WHERE l.folder = $f AND l.device = $local AND (r.version IS NULL OR r.version <> l.version)";
+
+    // Names with a local or an announced entry of a later sequence than the last answer's (both found
+    // through files_by_sequence). A name only the peer has is not something the peer lacks: the inner
+    // join leaves it out.
+    private const string ChangedNames =
         """
-        FROM files l
-        LEFT JOIN files r ON r.folder = l.folder AND r.device = $peer AND r.name = l.name
-        WHERE l.folder = $f AND l.device = $local AND (r.version IS NULL OR r.version <> l.version)
-        """;
-
-    // Per difference: whether the peer lacks the name, the local delete flag, type and size read from
-    // the head of the local entry, and both whole entries only where the peer has the name (versions
-    // to compare). A peer catching up lacks most names, and for those nothing is decoded.
-    private const string DifferenceRows =
-        "SELECT r.name IS NULL, l.deleted, " + EntryHead.HeadOfLocal + ", " + EntryHead.RestOfLocalLength +
-        ", CASE WHEN r.name IS NULL THEN NULL ELSE l.entry END, r.entry, l.name " + Differences;
+        WITH changed(name) AS (
+            SELECT name FROM files WHERE folder = $f AND device = $local AND sequence > $localAfter
+            UNION
+            SELECT name FROM files WHERE folder = $f AND device = $peer AND sequence > $peerAfter)
+        SELECT
+        """ + " " + Columns + " FROM changed c JOIN files l ON l.folder = $f AND l.device = $local AND l.name = c.name " + PeerRow;
 
     private readonly Lock _gate = new();
-    private readonly Dictionary<(string Folder, DeviceId Peer), Cached> _cache = [];
+    private readonly Dictionary<(string Folder, DeviceId Peer), Tally> _tallies = [];
+
+    /// <summary>Whole-folder comparisons so far (one per folder and peer, again after a reset); lets tests see that polls do not redo them.</summary>
+    internal long WholeFolderComparisons { get; private set; }
+
+    /// <summary>Names compared one by one after a change so far; lets tests see what a poll costs.</summary>
+    internal long NamesCompared { get; private set; }
 
     /// <summary>
-    /// The peer's progress in <paramref name="folder"/>. Unchanged sequences on both sides reuse the
-    /// last answer; an index in sync is always answered fresh, so "the peer has it all" shows as soon
-    /// as it is true. When the peer had it all and only local entries changed since (the peer's index
-    /// as it was), only those entries are compared: a device pulling from that peer commits many
-    /// times a second, and comparing the whole folder after each commit was its largest status cost.
+    /// The peer's progress in <paramref name="folder"/>, exact as of the index when asked: a peer that
+    /// has it all is seen as soon as its index says so.
     /// </summary>
     public PeerFolderReport Of(string folder, DeviceId peer)
     {
-        var localSequence = store.GetFolder(folder).MaxSequence;
-        var remote = store.GetPeerProgress(folder, peer);
-        var remoteSequence = remote.MaxSequence;
         lock (_gate)
         {
-            long files;
-            long bytes;
-            if (_cache.TryGetValue((folder, peer), out var cached))
+            // Read before the read transaction begins: the store moves it after its own commit, so a removal
+            // this snapshot already holds is at worst compared twice, never missed.
+            var removals = store.RowsRemoved;
+            return index.Read(connection =>
             {
-                var same = cached.LocalSequence == localSequence && cached.Remote == remote;
-                if (same || (cached.Files > 0 && time.GetElapsedTime(cached.At) < RefreshInterval && AnyDifference(folder, peer)))
+                using var snapshot = connection.BeginTransaction(deferred: true);
+                var localFolder = ReadProgress(connection, "SELECT index_id, max_sequence FROM folders WHERE id = $f", folder, peer);
+                var remote = ReadProgress(connection, "SELECT index_id, max_sequence FROM peers WHERE folder = $f AND device = $peer", folder, peer);
+                if (!_tallies.TryGetValue((folder, peer), out var tally) || tally.Local.IndexId != localFolder.IndexId ||
+                    tally.Remote.IndexId != remote.IndexId || remote.MaxSequence < tally.Remote.MaxSequence ||
+                    localFolder.MaxSequence < tally.Local.MaxSequence || tally.Removals != removals)
                 {
-                    return new PeerFolderReport(folder, cached.Files, cached.Bytes, localSequence, remoteSequence);
+                    tally = new Tally();
+                    _tallies[(folder, peer)] = tally;
+                    WholeFolderComparisons++;
+                    Compare(connection, tally, WholeFolder, folder, peer, null);
+                }
+                else if (tally.Local != localFolder || tally.Remote != remote)
+                {
+                    NamesCompared += Compare(connection, tally, ChangedNames, folder, peer, (tally.Local.MaxSequence, tally.Remote.MaxSequence));
                 }
 
-                if (cached.Files == 0 && cached.Remote == remote && localSequence > cached.LocalSequence)
-                {
-                    (files, bytes) = Compute(folder, peer, cached.LocalSequence);
-                    _cache[(folder, peer)] = new Cached(localSequence, remote, files, bytes, time.GetTimestamp());
-                    return new PeerFolderReport(folder, files, bytes, localSequence, remoteSequence);
-                }
-            }
-
-            (files, bytes) = Compute(folder, peer, since: null);
-            _cache[(folder, peer)] = new Cached(localSequence, remote, files, bytes, time.GetTimestamp());
-            return new PeerFolderReport(folder, files, bytes, localSequence, remoteSequence);
+                tally.Local = localFolder;
+                tally.Remote = remote;
+                tally.Removals = removals;
+                return new PeerFolderReport(folder, tally.Lacking.Count, tally.Bytes, localFolder.MaxSequence, remote.MaxSequence);
+            });
         }
     }
 
-    // Asked on every poll while the peer catches up, so it stops at the first difference, looking from
-    // the newest local entries, which are the ones a peer that is still pulling lacks. Counting them all
-    // (a join over every local entry, ~30 ms for 22,000) at 20 polls a second was the largest share of a
-    // sender's CPU while a receiver pulled 20,000 small files.
-    private bool AnyDifference(string folder, DeviceId peer) => index.Read(connection =>
+    // Sets each returned name's place in the tally; returns how many names were compared.
+    private int Compare(SqliteConnection connection, Tally tally, string query, string folder, DeviceId peer, (ulong Local, ulong Peer)? after)
     {
-        using var command = Command(connection, "SELECT 1 " + Differences + " ORDER BY l.sequence DESC LIMIT 1", folder, peer);
-        return command.ExecuteScalar() is not null;
-    });
-
-    // With since, only local entries of a later sequence (files_by_sequence finds them) are compared.
-    private (long Files, long Bytes) Compute(string folder, DeviceId peer, ulong? since) =>
-        index.Read(connection => Compute(connection, folder, peer, since));
-
-    private (long Files, long Bytes) Compute(SqliteConnection connection, string folder, DeviceId peer, ulong? since)
-    {
-        long files = 0;
-        long bytes = 0;
-        using var command = Command(connection, since is null ? DifferenceRows : DifferenceRows + " AND l.sequence > $since", folder, peer);
-        if (since is { } after)
+        using var command = Command(connection, query, folder, peer);
+        if (after is var (localAfter, peerAfter))
         {
-            command.Parameters.AddWithValue("$since", (long)after);
+            command.Parameters.AddWithValue("$localAfter", (long)localAfter);
+            command.Parameters.AddWithValue("$peerAfter", (long)peerAfter);
         }
 
+        var compared = 0;
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            if (reader.GetBoolean(0))
+            compared++;
+            var name = reader.GetString(0);
+            if (Lacks(connection, folder, reader) is { } bytes)
             {
-                // Missing there: counts unless it is a delete the peer never saw the file of.
-                if (reader.GetBoolean(1))
-                {
-                    continue;
-                }
-
-                files++;
-                var head = (byte[])reader.GetValue(2);
-                var (type, size) = EntryHead.TryReadOrDecodeWhole(head, complete: head.Length == reader.GetInt64(3), out var headType, out var headSize)
-                    ? (headType, headSize)
-                    : TypeAndSize(connection, folder, reader);
-                bytes += type == FileType.File ? (long)size : 0;
-                continue;
+                tally.Set(name, bytes);
             }
-
-            var mine = FileEntry.Parser.ParseFrom((byte[])reader.GetValue(4));
-            var theirs = FileEntry.Parser.ParseFrom((byte[])reader.GetValue(5));
-            if (PeerLacks(mine, theirs))
+            else
             {
-                files++;
-                bytes += mine is { Deleted: false, Type: FileType.File } ? (long)mine.Size : 0;
+                tally.Remove(name);
             }
         }
 
-        return (files, bytes);
+        if (tally.Lacking.Count == 0)
+        {
+            // A peer that caught up on many names leaves a large table behind otherwise.
+            tally.Lacking.TrimExcess();
+        }
+
+        return compared;
+    }
+
+    // The bytes the peer lacks of this row's name (0 for a directory, link or delete), or null when the
+    // peer has it.
+    private long? Lacks(SqliteConnection connection, string folder, SqliteDataReader row)
+    {
+        if (row.GetBoolean(1))
+        {
+            // Missing there: counts unless it is a delete the peer never saw the file of.
+            if (row.GetBoolean(2))
+            {
+                return null;
+            }
+
+            var head = (byte[])row.GetValue(3);
+            var (type, size) = EntryHead.TryReadOrDecodeWhole(head, complete: head.Length == row.GetInt64(4), out var headType, out var headSize)
+                ? (headType, headSize)
+                : TypeAndSize(connection, folder, row.GetString(0));
+            return type == FileType.File ? (long)size : 0;
+        }
+
+        if (row.IsDBNull(5))
+        {
+            return null; // the same version on both sides
+        }
+
+        var mine = FileEntry.Parser.ParseFrom((byte[])row.GetValue(5));
+        var theirs = FileEntry.Parser.ParseFrom((byte[])row.GetValue(6));
+        return PeerLacks(mine, theirs) ? (mine is { Deleted: false, Type: FileType.File } ? (long)mine.Size : 0) : null;
     }
 
     // An entry not laid out as this program writes them: this one is decoded whole.
-    private (FileType Type, ulong Size) TypeAndSize(SqliteConnection connection, string folder, SqliteDataReader row)
+    private (FileType Type, ulong Size) TypeAndSize(SqliteConnection connection, string folder, string name)
     {
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT entry FROM files WHERE folder = $f AND device = $d AND name = $n";
         command.Parameters.AddWithValue("$f", folder);
         command.Parameters.AddWithValue("$d", local.Bytes.ToArray());
-        command.Parameters.AddWithValue("$n", row.GetString(6));
+        command.Parameters.AddWithValue("$n", name);
         return command.ExecuteScalar() is byte[] entry && FileEntry.Parser.ParseFrom(entry) is { } whole ? (whole.Type, whole.Size) : (FileType.Directory, 0UL);
+    }
+
+    private PeerProgress ReadProgress(SqliteConnection connection, string query, string folder, DeviceId peer)
+    {
+        using var command = Command(connection, query, folder, peer);
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? new PeerProgress(unchecked((ulong)reader.GetInt64(0)), (ulong)reader.GetInt64(1)) : default;
     }
 
     private SqliteCommand Command(SqliteConnection connection, string text, string folder, DeviceId peer)
@@ -166,5 +200,32 @@ internal sealed class PeerCompletion(StatusIndexConnection index, DeviceId local
         return ordering is VersionOrdering.Greater or VersionOrdering.Concurrent;
     }
 
-    private sealed record Cached(ulong LocalSequence, PeerProgress Remote, long Files, long Bytes, long At);
+    // What the last answer for one folder and peer rested on: both sides' progress as read, the store's
+    // removal count, and the names the peer lacked with the bytes each counted for.
+    private sealed class Tally
+    {
+        public PeerProgress Local { get; set; }
+
+        public PeerProgress Remote { get; set; }
+
+        public long Removals { get; set; }
+
+        public Dictionary<string, long> Lacking { get; } = new(StringComparer.Ordinal);
+
+        public long Bytes { get; private set; }
+
+        public void Set(string name, long bytes)
+        {
+            Bytes += Lacking.TryGetValue(name, out var before) ? bytes - before : bytes;
+            Lacking[name] = bytes;
+        }
+
+        public void Remove(string name)
+        {
+            if (Lacking.Remove(name, out var before))
+            {
+                Bytes -= before;
+            }
+        }
+    }
 }

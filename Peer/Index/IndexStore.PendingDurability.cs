@@ -136,6 +136,10 @@ internal sealed partial class IndexStore
 
             DeletePendingRow(transaction, folder, pending.Name);
             transaction.Commit();
+            if (pending.OldEntry is null || forget)
+            {
+                Interlocked.Increment(ref _rowsRemoved);
+            }
         }
     }
 

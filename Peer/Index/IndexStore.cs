@@ -21,6 +21,7 @@ internal sealed partial class IndexStore : IDisposable
     private long _localCommits;
     private long _singleLookups;
     private long _chunkRowsWritten;
+    private long _rowsRemoved;
     private readonly Lock _readGate = new();
     private SqliteConnection? _reader;
 
@@ -134,6 +135,14 @@ internal sealed partial class IndexStore : IDisposable
 
     /// <summary>Rows of the local chunk table inserted, moved or deleted since opening.</summary>
     internal long ChunkRowsWritten => Interlocked.Read(ref _chunkRowsWritten);
+
+    /// <summary>
+    /// Times entries left the files table without a new sequence (a peer's index replaced, tombstones
+    /// expired, a pull rolled back) since opening; moves after the transaction commits, so a reader that
+    /// reads it before its own read transaction never misses a removal. Readers that
+    /// follow the table by sequence (<c>PeerCompletion</c>) read it to know when they must compare anew.
+    /// </summary>
+    internal long RowsRemoved => Interlocked.Read(ref _rowsRemoved);
 
     /// <summary>Every local entry of a folder (tombstones included), by name.</summary>
     public Dictionary<string, StoredFile> GetAllLocal(string folder) => GetLocalUnder(folder, null);
@@ -316,9 +325,11 @@ internal sealed partial class IndexStore : IDisposable
             using var transaction = _connection.BeginTransaction();
             var progress = ReadPeer(folder, deviceBytes, transaction);
             var changes = false;
+            var cleared = false;
             if (replaceAll || progress.IndexId != indexId)
             {
                 changes = true;
+                cleared = true;
                 using var clear = Command("DELETE FROM files WHERE folder = $f AND device = $d", transaction);
                 clear.Parameters.AddWithValue("$f", folder);
                 clear.Parameters.AddWithValue("$d", deviceBytes);
@@ -343,6 +354,11 @@ internal sealed partial class IndexStore : IDisposable
             peer.Parameters.AddWithValue("$s", (long)max);
             peer.ExecuteNonQuery();
             transaction.Commit();
+            if (cleared)
+            {
+                Interlocked.Increment(ref _rowsRemoved);
+            }
+
             return changes;
         }
     }
@@ -633,6 +649,11 @@ internal sealed partial class IndexStore : IDisposable
             }
 
             transaction.Commit();
+            if (expired.Count > 0)
+            {
+                Interlocked.Increment(ref _rowsRemoved);
+            }
+
             return expired.Count;
         }
     }

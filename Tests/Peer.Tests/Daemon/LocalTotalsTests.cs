@@ -73,7 +73,7 @@ public sealed class LocalTotalsTests : IDisposable
         using var peer = DeviceIdentity.CreateEphemeral();
         using var index = new StatusIndexConnection(_home.Combine("index.db"));
         var totals = new LocalTotals(index, _local.Id, store, new FakeTimeProvider());
-        var completion = new PeerCompletion(index, _local.Id, store, new FakeTimeProvider());
+        var completion = new PeerCompletion(index, _local.Id, store);
 
         Assert.Equal((2L, 30L), totals.Of("f", idle: true));
         Assert.Equal(2, completion.Of("f", peer.Id).NeedFiles);

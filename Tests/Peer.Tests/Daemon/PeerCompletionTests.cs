@@ -1,10 +1,10 @@
 using Google.Protobuf;
+using Mesh.Peer.Control;
 using Mesh.Peer.Daemon;
 using Mesh.Peer.Identity;
 using Mesh.Peer.Index;
 using Mesh.Peer.Sync;
 using Mesh.Proto;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Mesh.Peer.Tests.Daemon;
 
@@ -43,7 +43,7 @@ public sealed class PeerCompletionTests : IDisposable
             new FileEntry { Name = "gone-both", Type = FileType.File, Deleted = true, Version = Version((1, 1)) },
         ], replaceAll: true);
         using var index = new StatusIndexConnection(_home.Combine("index.db"));
-        var completion = new PeerCompletion(index, _local.Id, store, new FakeTimeProvider());
+        var completion = new PeerCompletion(index, _local.Id, store);
 
         var report = completion.Of("f", _peer.Id);
 
@@ -59,12 +59,10 @@ public sealed class PeerCompletionTests : IDisposable
         using var store = IndexStore.Open(_home.Combine("index.db"), _local.Id);
         store.EnsureFolder("f", 1);
         store.CommitLocal("f", Enumerable.Range(0, 100).Select(i => (File($"file-{i}", 1000, Version((1, 1)), chunks: 1000), (ulong)i)).ToList());
-        using var index = new StatusIndexConnection(_home.Combine("index.db"));
-        var time = new FakeTimeProvider();
-        var completion = new PeerCompletion(index, _local.Id, store, time);
-        completion.Of("f", _peer.Id);
         store.CommitLocal("f", [(File("one-more", 1, Version((1, 1))), 999UL)]);
-        time.Advance(PeerCompletion.RefreshInterval);
+        using var index = new StatusIndexConnection(_home.Combine("index.db"));
+        index.Read(_ => 0); // opening the connection is not the count's
+        var completion = new PeerCompletion(index, _local.Id, store);
 
         var before = GC.GetAllocatedBytesForCurrentThread();
         var report = completion.Of("f", _peer.Id);
@@ -75,22 +73,91 @@ public sealed class PeerCompletionTests : IDisposable
     }
 
     [Fact]
-    public void A_non_zero_answer_is_reused_for_two_seconds_while_the_folder_changes()
+    public void Every_answer_is_exact_while_the_folder_changes()
     {
         using var store = IndexStore.Open(_home.Combine("index.db"), _local.Id);
         store.EnsureFolder("f", 1);
         store.CommitLocal("f", [(File("a", 1, Version((1, 1))), 1UL)]);
         using var index = new StatusIndexConnection(_home.Combine("index.db"));
-        var time = new FakeTimeProvider();
-        var completion = new PeerCompletion(index, _local.Id, store, time);
+        var completion = new PeerCompletion(index, _local.Id, store);
         Assert.Equal(1, completion.Of("f", _peer.Id).NeedFiles);
 
         store.CommitLocal("f", [(File("b", 1, Version((1, 1))), 2UL)]);
-        time.Advance(TimeSpan.FromSeconds(1.5));
-        Assert.Equal(1, completion.Of("f", _peer.Id).NeedFiles);
 
-        time.Advance(TimeSpan.FromSeconds(0.6));
         Assert.Equal(2, completion.Of("f", _peer.Id).NeedFiles);
+    }
+
+    [Fact]
+    public void Polls_while_nothing_changed_compare_nothing()
+    {
+        using var store = IndexStore.Open(_home.Combine("index.db"), _local.Id);
+        store.EnsureFolder("f", 1);
+        var committed = store.CommitLocal("f", Enumerable.Range(0, 50).Select(i => (File($"file-{i}", 10, Version((1, 1))), (ulong)i)).ToList());
+        store.StoreRemote("f", _peer.Id, 9, committed.Take(40).ToList(), replaceAll: true);
+        using var index = new StatusIndexConnection(_home.Combine("index.db"));
+        var completion = new PeerCompletion(index, _local.Id, store);
+        Assert.Equal((10L, 100L), Need(completion.Of("f", _peer.Id)));
+
+        for (var i = 0; i < 100; i++)
+        {
+            Assert.Equal((10L, 100L), Need(completion.Of("f", _peer.Id)));
+        }
+
+        Assert.Equal(1, completion.WholeFolderComparisons);
+        Assert.Equal(0, completion.NamesCompared);
+    }
+
+    [Fact]
+    public void A_poll_after_a_change_compares_only_the_names_that_changed()
+    {
+        using var store = IndexStore.Open(_home.Combine("index.db"), _local.Id);
+        store.EnsureFolder("f", 1);
+        var committed = store.CommitLocal("f", Enumerable.Range(0, 50).Select(i => (File($"file-{i}", 10, Version((1, 1))), (ulong)i)).ToList());
+        store.StoreRemote("f", _peer.Id, 9, committed.Take(40).ToList(), replaceAll: true);
+        using var index = new StatusIndexConnection(_home.Combine("index.db"));
+        var completion = new PeerCompletion(index, _local.Id, store);
+        completion.Of("f", _peer.Id);
+
+        // The peer announces three more of ours, and one local file gets a new version.
+        store.StoreRemote("f", _peer.Id, 9, committed.Skip(40).Take(3).ToList(), replaceAll: false);
+        store.CommitLocal("f", [(File("file-0", 25, Version((1, 2))), 0UL)]);
+        var report = completion.Of("f", _peer.Id);
+
+        Assert.Equal((8L, 95L), Need(report)); // seven never announced, file-0 newer here
+        Assert.Equal(1, completion.WholeFolderComparisons);
+        Assert.Equal(4, completion.NamesCompared);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Entries_removed_without_a_new_sequence_are_compared_anew(bool peerIndexReplaced)
+    {
+        using var store = IndexStore.Open(_home.Combine("index.db"), _local.Id);
+        store.EnsureFolder("f", 1);
+        var committed = store.CommitLocal("f",
+        [
+            (File("kept", 10, Version((1, 1))), 1UL),
+            (new FileEntry { Name = "gone", Type = FileType.File, Deleted = true, ModifiedNs = 5, Version = Version((1, 2)) }, 0UL),
+        ]);
+        store.StoreRemote("f", _peer.Id, 9, [committed[0], File("gone", 30, Version((1, 1)))], replaceAll: true);
+        using var index = new StatusIndexConnection(_home.Combine("index.db"));
+        var completion = new PeerCompletion(index, _local.Id, store);
+        Assert.Equal((1L, 0L), Need(completion.Of("f", _peer.Id))); // the delete of "gone"
+
+        if (peerIndexReplaced)
+        {
+            // The same index id, sent whole again: its sequences need not pass the last one seen.
+            store.StoreRemote("f", _peer.Id, 9, [committed[1]], replaceAll: true);
+            Assert.Equal((1L, 10L), Need(completion.Of("f", _peer.Id))); // now "kept" is missing there
+        }
+        else
+        {
+            Assert.Equal(1, store.ExpireTombstones("f", deletedBeforeNs: 10));
+            Assert.Equal((0L, 0L), Need(completion.Of("f", _peer.Id)));
+        }
+
+        Assert.Equal(2, completion.WholeFolderComparisons);
     }
 
     [Fact]
@@ -100,7 +167,7 @@ public sealed class PeerCompletionTests : IDisposable
         store.EnsureFolder("f", 1);
         var committed = store.CommitLocal("f", [(File("a", 1, Version((1, 1))), 1UL)]);
         using var index = new StatusIndexConnection(_home.Combine("index.db"));
-        var completion = new PeerCompletion(index, _local.Id, store, new FakeTimeProvider());
+        var completion = new PeerCompletion(index, _local.Id, store);
         Assert.Equal(1, completion.Of("f", _peer.Id).NeedFiles);
 
         store.StoreRemote("f", _peer.Id, 9, committed, replaceAll: true);
@@ -116,7 +183,7 @@ public sealed class PeerCompletionTests : IDisposable
         var committed = store.CommitLocal("f", [(File("a", 1, Version((1, 1))), 1UL)]);
         store.StoreRemote("f", _peer.Id, 9, committed, replaceAll: true);
         using var index = new StatusIndexConnection(_home.Combine("index.db"));
-        var completion = new PeerCompletion(index, _local.Id, store, new FakeTimeProvider());
+        var completion = new PeerCompletion(index, _local.Id, store);
         Assert.Equal(0, completion.Of("f", _peer.Id).NeedFiles);
 
         // Behind the store's back, "a" gets a newer local version under its old sequence: a whole-folder
@@ -145,7 +212,7 @@ public sealed class PeerCompletionTests : IDisposable
         var first = store.CommitLocal("f", [(File("a", 1, Version((1, 1))), 1UL)]);
         store.StoreRemote("f", _peer.Id, 9, first, replaceAll: true);
         using var index = new StatusIndexConnection(_home.Combine("index.db"));
-        var completion = new PeerCompletion(index, _local.Id, store, new FakeTimeProvider());
+        var completion = new PeerCompletion(index, _local.Id, store);
         Assert.Equal(0, completion.Of("f", _peer.Id).NeedFiles);
 
         var second = store.CommitLocal("f", [(File("b", 5, Version((1, 1))), 2UL), (File("a", 3, Version((1, 2))), 1UL)]);
@@ -155,6 +222,8 @@ public sealed class PeerCompletionTests : IDisposable
         store.StoreRemote("f", _peer.Id, 9, second, replaceAll: false);
         Assert.Equal(0, completion.Of("f", _peer.Id).NeedFiles);
     }
+
+    private static (long Files, long Bytes) Need(PeerFolderReport report) => (report.NeedFiles, report.NeedBytes);
 
     private static Vector Version(params (ulong Device, ulong Counter)[] counters) =>
         VersionVector.Of(counters).ToProto();
