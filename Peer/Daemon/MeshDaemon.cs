@@ -113,7 +113,7 @@ internal sealed class MeshDaemon : IAsyncDisposable
             _config.Peers.Count,
             Home.ControlSocketPath);
         var progressLoop = ProgressLoopAsync(ct);
-        var heapLoop = _heapCeiling?.RunAsync(_options.HeapCheckInterval, _time, ct, () => Engine.WriteBlocks?.ReleaseIfIdle()) ?? Task.CompletedTask;
+        var heapLoop = _heapCeiling?.RunAsync(_options.HeapCheckInterval, _time, ct, ReleaseIdlePools) ?? Task.CompletedTask;
         try
         {
             foreach (var folder in Engine.Folders)
@@ -468,6 +468,13 @@ internal sealed class MeshDaemon : IAsyncDisposable
         }
 
         return null;
+    }
+
+    // Pools that only a transfer fills, emptied when it went unused for a whole heap-check interval.
+    private void ReleaseIdlePools()
+    {
+        Engine.WriteBlocks?.ReleaseIfIdle();
+        ChunkBuffer.Pool.ReleaseIfIdle();
     }
 
     private async Task ProgressLoopAsync(CancellationToken ct)
