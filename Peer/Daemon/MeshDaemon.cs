@@ -475,6 +475,7 @@ internal sealed class MeshDaemon : IAsyncDisposable
         return null;
     }
 
+    // Pools that only a transfer fills, emptied when it went unused for a whole heap-check interval.
     private async Task ProgressLoopAsync(CancellationToken ct)
     {
         var wasBusy = new HashSet<string>(StringComparer.Ordinal);
@@ -523,6 +524,7 @@ internal sealed class MeshDaemon : IAsyncDisposable
     private void ReleaseIdleMemory()
     {
         Engine.WriteBlocks?.ReleaseIfIdle();
+        ChunkBuffer.Pool.ReleaseIfIdle();
         _idleRelease?.Check();
     }
 }

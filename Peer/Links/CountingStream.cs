@@ -6,7 +6,9 @@ namespace Mesh.Peer.Links;
 /// <see cref="BeginBatch"/> and <see cref="EndBatchAsync"/> writes are gathered and passed on in runs of
 /// up to <see cref="BatchBytes"/>: TLS writes each record of at most 16 KiB on its own, so a 64 KiB chunk
 /// response was four socket writes, each with its own system call and, on loopback, its own trip
-/// through the receiving side's TCP stack.
+/// through the receiving side's TCP stack. Reads smaller than <see cref="ReadAheadBytes"/> are served from
+/// one socket read of up to that much: TLS asks for one record (about 16 KiB) at a time, which made a
+/// system call, and on loopback often a window update sent back, per 16 KiB received.
 /// </summary>
 internal sealed class CountingStream(Stream inner) : Stream
 {
@@ -16,7 +18,13 @@ internal sealed class CountingStream(Stream inner) : Stream
     /// <summary>Bytes gathered at most before they are written on: four full TLS records.</summary>
     public const int BatchBytes = 4 * (RecordPayload + 64);
 
+    /// <summary>Bytes one read of the inner stream asks for when the caller asks for less.</summary>
+    public const int ReadAheadBytes = 256 * 1024;
+
     private long _read;
+    private byte[]? _readAhead;
+    private int _readStart;
+    private int _readEnd;
     private long _written;
     private byte[]? _batch;
     private int _batched;
@@ -100,9 +108,24 @@ internal sealed class CountingStream(Stream inner) : Stream
     /// <inheritdoc />
     public override int Read(Span<byte> buffer)
     {
-        var n = inner.Read(buffer);
-        Interlocked.Add(ref _read, n);
-        return n;
+        if (buffer.IsEmpty)
+        {
+            return 0;
+        }
+
+        if (_readStart == _readEnd)
+        {
+            if (buffer.Length >= ReadAheadBytes)
+            {
+                return Counted(inner.Read(buffer));
+            }
+
+            _readAhead ??= new byte[ReadAheadBytes];
+            _readStart = 0;
+            _readEnd = Counted(inner.Read(_readAhead));
+        }
+
+        return TakeReadAhead(buffer);
     }
 
     /// <inheritdoc />
@@ -110,10 +133,40 @@ internal sealed class CountingStream(Stream inner) : Stream
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     /// <inheritdoc />
+    /// <remarks>One read at a time, as a stream beneath TLS is read.</remarks>
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        var n = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
-        Interlocked.Add(ref _read, n);
+        if (buffer.IsEmpty)
+        {
+            return 0;
+        }
+
+        if (_readStart == _readEnd)
+        {
+            if (buffer.Length >= ReadAheadBytes)
+            {
+                return Counted(await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false));
+            }
+
+            _readAhead ??= new byte[ReadAheadBytes];
+            _readStart = 0;
+            _readEnd = Counted(await inner.ReadAsync(_readAhead, cancellationToken).ConfigureAwait(false));
+        }
+
+        return TakeReadAhead(buffer.Span);
+    }
+
+    private int Counted(int read)
+    {
+        Interlocked.Add(ref _read, read);
+        return read;
+    }
+
+    private int TakeReadAhead(Span<byte> buffer)
+    {
+        var n = Math.Min(buffer.Length, _readEnd - _readStart);
+        _readAhead.AsSpan(_readStart, n).CopyTo(buffer);
+        _readStart += n;
         return n;
     }
 

@@ -1,20 +1,21 @@
-using System.Buffers;
-
 namespace Mesh.Peer.Sync;
 
 /// <summary>
-/// The bytes of one chunk received from a peer, in an array rented from a bounded pool. The owner
+/// The bytes of one chunk received from a peer, in an array rented from <see cref="Pool"/>. The owner
 /// disposes it once the bytes are written, which hands the array back; a chunk of 64 KiB to 1 MiB
 /// per response would otherwise be a fresh allocation each, a gigabyte of garbage per gigabyte pulled.
 /// </summary>
 internal sealed class ChunkBuffer : IDisposable
 {
-    // A pool of its own, bounded: the shared pool keeps up to 32 arrays of each size per core plus one
-    // per thread, and never gives them back while memory is plentiful, so after a large pull it held
-    // 10–20 MiB of chunk arrays for good (docs/daemon.md, "Peak RSS"). This one keeps at most
-    // KeptPerSize arrays of each power-of-two size; the rest of the 16 MiB in flight is garbage once written.
-    private const int KeptPerSize = 8;
-    private static readonly ArrayPool<byte> Pool = ArrayPool<byte>.Create(1024 * 1024, KeptPerSize);
+    /// <summary>
+    /// The arrays of all chunk buffers: up to 16 MiB of them kept, a link's requests in flight by default
+    /// (<see cref="SyncEngineOptions.MaxInFlightBytesPerLink"/>), so a steady pull allocates none, and let go
+    /// when idle (the daemon's heap check calls <see cref="ChunkBufferPool.ReleaseIfIdle"/>). The shared
+    /// array pool keeps up to 32 arrays of each size per core plus one per thread and never gives them
+    /// back while memory is plentiful (docs/daemon.md, "Peak RSS"); the pool before this one kept only 8
+    /// per size, so most of a pull's chunks were fresh large-object arrays, collected every few dozen.
+    /// </summary>
+    public static ChunkBufferPool Pool { get; } = new(16 * 1024 * 1024);
 
     private byte[]? _array;
 

@@ -54,6 +54,27 @@ public sealed class ServeTrustTests
         Assert.Equal(ErrorCode.InvalidFile, answer.Code);
     }
 
+    [Fact]
+    public async Task Files_just_pulled_are_not_hashed_again_by_the_next_scan()
+    {
+        // The puller checked every chunk as it arrived and records each file with the stat it renamed
+        // in; a scan that hashed them again would read the whole pull a second time (scenario a: 1 GiB).
+        await using var a = TestDevice.Create("a");
+        await using var b = TestDevice.Create("b");
+        a.Write("big.bin", SyncEngineTests.RandomBytes(3 * 1024 * 1024, 11));
+        a.Write("mid.bin", SyncEngineTests.RandomBytes(256 * 1024, 12));
+        a.Write("small.txt", SyncEngineTests.RandomBytes(3000, 13));
+        await a.ScanAsync();
+
+        await using var link = TestLink.Connect(a, b);
+        await Eventually.TrueAsync(() => File.Exists(b.PathOf("small.txt")) && File.Exists(b.PathOf("mid.bin")) && File.Exists(b.PathOf("big.bin")) &&
+                                         b.Status.State == FolderState.Idle && b.Status.NeedFiles == 0, "b has the files", 60);
+
+        var scan = await b.Engine.ScanAsync(TestDevice.FolderId);
+        Assert.Equal(0, scan.HashedBytes);
+        Assert.Equal(0, scan.Changed);
+    }
+
     private static async Task<Response> RequestAsync(FakePeer fake, ulong id, ChunkRef chunk)
     {
         await fake.SendAsync(new SyncEnvelope
