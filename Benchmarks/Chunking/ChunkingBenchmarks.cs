@@ -37,6 +37,10 @@ public class ChunkingBenchmarks
     [Benchmark(Description = "chunk, 1 thread")]
     public int Chunk() => CpuMeter.Measure("chunk, 1 thread", () => Chunker.ChunkLengths(_data, ChunkerParameters.Default).Count);
 
+    /// <summary>The former default (16/64/256 KiB), to set the default's scan against it in the same run.</summary>
+    [Benchmark(Description = "chunk, 1 thread, set 1")]
+    public int ChunkSet1() => CpuMeter.Measure("chunk, 1 thread, set 1", () => Chunker.ChunkLengths(_data, ChunkerParameters.FromId(1)).Count);
+
     [Benchmark(Description = "BLAKE3 chunks, 1 thread")]
     public byte Blake3OneThread() => CpuMeter.Measure("BLAKE3 chunks, 1 thread", Blake3Chunks);
 

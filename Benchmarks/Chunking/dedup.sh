@@ -41,7 +41,7 @@ with open(os.path.join(work, 'tree', 'mesh_new_file.txt'), 'wb') as f:
 PY
 tar --sort=name -cf "$work/v2.tar" -C "$work" tree
 
-for id in 1 2 3; do
+for id in 1 2 3 4; do
     "$mesh" manifest --json --chunker "$id" "$work/v1.tar" > "$work/v1-$id.json"
     "$mesh" manifest --json --chunker "$id" "$work/v2.tar" > "$work/v2-$id.json"
 done
@@ -69,7 +69,7 @@ def blocks(path, block=128 * 1024):
 
 print(f'tree: {source}; v1.tar {os.path.getsize(v1)} bytes, v2.tar {size} bytes')
 print(f'{"scheme":<34} {"pieces":>7} {"mean":>8} {"fetch bytes":>12} {"% of v2":>8}')
-for i in (1, 2, 3):
+for i in (1, 2, 3, 4):
     m1 = json.load(open(os.path.join(work, f'v1-{i}.json')))
     m2 = json.load(open(os.path.join(work, f'v2-{i}.json')))
     old = [(c['hash'], c['length']) for c in m1['chunks']]

@@ -17,14 +17,28 @@ public sealed class ChunkerTests
     }
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(100)]
-    [InlineData(16 * 1024 - 1)]
-    [InlineData(16 * 1024)]
-    public void Input_no_longer_than_the_minimum_is_one_chunk(int length)
+    [MemberData(nameof(ParameterIds))]
+    public void Input_no_longer_than_the_minimum_is_one_chunk(uint id)
     {
-        var data = TestData.Random(length, 11);
-        Assert.Equal([length], Chunker.ChunkLengths(data, ChunkerParameters.Default));
+        var parameters = ChunkerParameters.FromId(id);
+        var data = TestData.Random(parameters.MinSize, 11);
+        foreach (var length in new[] { 1, 100, parameters.MinSize - 1, parameters.MinSize })
+        {
+            Assert.Equal([length], Chunker.ChunkLengths(data.AsSpan(0, length), parameters));
+        }
+    }
+
+    [Fact]
+    public void The_default_set_never_cuts_below_32_KiB_where_set_1_may()
+    {
+        // Set 4 (the default) differs from set 1 only in its minimum: on the same bytes it never ends
+        // a chunk between 16 and 32 KiB, while set 1 does on this input.
+        var data = TestData.Random(8 * 1024 * 1024, 12);
+        var setOne = Chunker.ChunkLengths(data, ChunkerParameters.FromId(1));
+        var setFour = Chunker.ChunkLengths(data, ChunkerParameters.Default);
+
+        Assert.Contains(setOne.SkipLast(1), length => length < 32 * 1024);
+        Assert.All(setFour.SkipLast(1), length => Assert.InRange(length, 32 * 1024, 256 * 1024));
     }
 
     [Theory]
@@ -77,6 +91,7 @@ public sealed class ChunkerTests
     [InlineData(1u, 1)]
     [InlineData(2u, 2)]
     [InlineData(3u, 3)]
+    [InlineData(4u, 5)]
     [InlineData(900u, 4)]
     public void Cuts_match_the_plain_reference_definition_on_random_data(uint id, ulong seed)
     {
@@ -157,6 +172,7 @@ public sealed class ChunkerTests
 
         Assert.Equal(ReferenceChunker.ChunkLengths(data, Small), Chunker.ChunkLengths(data, Small));
         Assert.Equal(ReferenceChunker.ChunkLengths(data, ChunkerParameters.Default), Chunker.ChunkLengths(data, ChunkerParameters.Default));
+        Assert.Equal(ReferenceChunker.ChunkLengths(data, ChunkerParameters.FromId(1)), Chunker.ChunkLengths(data, ChunkerParameters.FromId(1)));
     }
 
     [Fact]

@@ -8,7 +8,7 @@ public sealed class ManifestBuilderTests
 
     public static TheoryData<int> Sizes() =>
     [
-        0, 1, 16 * 1024 - 1, BlockSize - 1, BlockSize, BlockSize + 1, 3 * BlockSize, (3 * BlockSize) + 17,
+        0, 1, 16 * 1024 - 1, 32 * 1024 - 1, BlockSize - 1, BlockSize, BlockSize + 1, 3 * BlockSize, (3 * BlockSize) + 17,
         262_144 * 4, 5_000_000,
     ];
 

@@ -71,7 +71,8 @@ public sealed class ManifestValidatorTests
     public void Zero_length_chunk_is_rejected()
     {
         var manifest = Valid.Clone();
-        manifest.Chunks.Add(new ChunkRef { Hash = ByteString.CopyFrom(new byte[32]), Length = 0 });
+        // Before the last chunk, which may be shorter than the minimum and so must stay last.
+        manifest.Chunks.Insert(1, new ChunkRef { Hash = ByteString.CopyFrom(new byte[32]), Length = 0 });
         AssertRejected(manifest, "is 0 bytes, outside 1..262144");
     }
 
@@ -88,7 +89,25 @@ public sealed class ManifestValidatorTests
     {
         var manifest = Valid.Clone();
         manifest.Chunks[1].Length = 100;
-        AssertRejected(manifest, "chunk 1 is 100 bytes, below the minimum 16384, and is not the last chunk");
+        AssertRejected(manifest, $"chunk 1 is 100 bytes, below the minimum {ChunkerParameters.Default.MinSize}, and is not the last chunk");
+    }
+
+    [Fact]
+    public void A_set_1_manifest_with_chunks_below_the_default_minimum_stays_valid()
+    {
+        // Manifests stored before set 4 became the default keep validating by their own set's sizes.
+        var manifest = ManifestBuilder.Build(TestData.Random(4 * 1024 * 1024, 2027), ChunkerParameters.FromId(1));
+        Assert.Contains(manifest.Chunks.SkipLast(1), chunk => chunk.Length < ChunkerParameters.Default.MinSize);
+        ManifestValidator.Validate(manifest);
+    }
+
+    [Fact]
+    public void A_set_1_chunk_list_labelled_as_set_4_is_rejected()
+    {
+        // The minimum is checked against the set the manifest names, not the smallest known one.
+        var manifest = ManifestBuilder.Build(TestData.Random(4 * 1024 * 1024, 2027), ChunkerParameters.FromId(1));
+        manifest.ChunkerId = 4;
+        AssertRejected(manifest, "below the minimum 32768, and is not the last chunk");
     }
 
     [Fact]
