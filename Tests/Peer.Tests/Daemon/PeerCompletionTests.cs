@@ -90,10 +90,7 @@ public sealed class PeerCompletionTests : IDisposable
     [Fact]
     public void Polls_while_nothing_changed_compare_nothing()
     {
-        using var store = IndexStore.Open(_home.Combine("index.db"), _local.Id);
-        store.EnsureFolder("f", 1);
-        var committed = store.CommitLocal("f", Enumerable.Range(0, 50).Select(i => (File($"file-{i}", 10, Version((1, 1))), (ulong)i)).ToList());
-        store.StoreRemote("f", _peer.Id, 9, committed.Take(40).ToList(), replaceAll: true);
+        using var store = FiftyFilesOfWhichThePeerHasForty(out _);
         using var index = new StatusIndexConnection(_home.Combine("index.db"));
         var completion = new PeerCompletion(index, _local.Id, store);
         Assert.Equal((10L, 100L), Need(completion.Of("f", _peer.Id)));
@@ -110,10 +107,7 @@ public sealed class PeerCompletionTests : IDisposable
     [Fact]
     public void A_poll_after_a_change_compares_only_the_names_that_changed()
     {
-        using var store = IndexStore.Open(_home.Combine("index.db"), _local.Id);
-        store.EnsureFolder("f", 1);
-        var committed = store.CommitLocal("f", Enumerable.Range(0, 50).Select(i => (File($"file-{i}", 10, Version((1, 1))), (ulong)i)).ToList());
-        store.StoreRemote("f", _peer.Id, 9, committed.Take(40).ToList(), replaceAll: true);
+        using var store = FiftyFilesOfWhichThePeerHasForty(out var committed);
         using var index = new StatusIndexConnection(_home.Combine("index.db"));
         var completion = new PeerCompletion(index, _local.Id, store);
         completion.Of("f", _peer.Id);
@@ -237,5 +231,15 @@ public sealed class PeerCompletionTests : IDisposable
         }
 
         return new FileEntry { Name = name, Type = FileType.File, Size = (ulong)size, Version = version, Manifest = manifest };
+    }
+
+    // Fifty local files of 10 bytes; the peer announces the first forty of them.
+    private IndexStore FiftyFilesOfWhichThePeerHasForty(out IReadOnlyList<FileEntry> committed)
+    {
+        var store = IndexStore.Open(_home.Combine("index.db"), _local.Id);
+        store.EnsureFolder("f", 1);
+        committed = store.CommitLocal("f", Enumerable.Range(0, 50).Select(i => (File($"file-{i}", 10, Version((1, 1))), (ulong)i)).ToList());
+        store.StoreRemote("f", _peer.Id, 9, committed.Take(40).ToList(), replaceAll: true);
+        return store;
     }
 }
