@@ -496,7 +496,7 @@ internal sealed partial class FolderPuller
                 return false;
             }
 
-            if (local is not null && ConflictRule.SameContent(local.Entry, entry))
+            if (local is not null && (ConflictRule.SameContent(local.Entry, entry) || await SameContentUnderOtherSetAsync(local, entry, path, ct).ConfigureAwait(false)))
             {
                 // The content is already here (a merge elsewhere, or only metadata changed).
                 Fs.SetMode(path, entry.Mode);
@@ -591,6 +591,28 @@ internal sealed partial class FolderPuller
         {
             _folder.Gate.Release();
         }
+    }
+
+    /// <summary>
+    /// True when the local file holds the same bytes as <paramref name="entry"/> although its manifest was
+    /// cut with another chunker parameter set (an index written before the default set changed, or a peer
+    /// with other settings): file hashes cover the set, so only cutting the local file with the remote's
+    /// set can tell. Without this, identical files became a conflict copy, or were fetched whole because
+    /// no chunk hash matched. Reads the file only when the sets differ and the sizes agree.
+    /// </summary>
+    private async Task<bool> SameContentUnderOtherSetAsync(StoredFile local, FileEntry entry, string path, CancellationToken ct)
+    {
+        if (local.Entry.Type != FileType.File || entry.Type != FileType.File || local.Entry.Manifest is not { } mine || entry.Manifest is not { } theirs ||
+            mine.ChunkerId == theirs.ChunkerId || local.Entry.Size != entry.Size || !ChunkerParameters.TryFromId(theirs.ChunkerId, out var parameters))
+        {
+            return false;
+        }
+
+        using var handle = Fs.OpenRead(path);
+        var recut = await ManifestBuilder.BuildAsync(handle, parameters, ct).ConfigureAwait(false);
+        var same = recut.FileHash.Span.SequenceEqual(theirs.FileHash.Span);
+        _logger.LogDebug("Folder {Folder}: {Name} cut with set {Theirs} (ours: set {Mine}) is {Verdict}", _folder.Id, entry.Name, theirs.ChunkerId, mine.ChunkerId, same ? "the same content" : "different content");
+        return same;
     }
 
     // A rename elsewhere arrives as a new name plus a delete of the old one. When the old file is here,
