@@ -475,7 +475,6 @@ internal sealed class MeshDaemon : IAsyncDisposable
         return null;
     }
 
-    // Pools that only a transfer fills, emptied when it went unused for a whole heap-check interval.
     private async Task ProgressLoopAsync(CancellationToken ct)
     {
         var wasBusy = new HashSet<string>(StringComparer.Ordinal);

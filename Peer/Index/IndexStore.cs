@@ -41,12 +41,6 @@ internal sealed partial class IndexStore : IDisposable
     // "Memory").
     private const string WriterPragmas = "PRAGMA mmap_size=0; PRAGMA cache_size=-8192;";
 
-    // A status count reads every row of a table once per poll, and a commit of the writer drops the
-    // reader's cache anyway, so a map gains it nothing: decoding is its cost (117–151 ms for a full
-    // count of a 22,000 + 22,000-entry index with or without the map). The map's pages, though, were
-    // 18–26 MiB of the daemon's peak RSS during the side-by-side scenario b (docs/daemon.md, "Peak RSS
-    // (session 7)").
-
     private IndexStore(SqliteConnection connection, DeviceId localDevice)
     {
         _connection = connection;
@@ -675,18 +669,16 @@ internal sealed partial class IndexStore : IDisposable
 
     /// <summary>
     /// Opens a read-only connection to the index at <paramref name="path"/> (the store's own chunk
-    /// lookups), reading the database through a memory map.
+    /// lookups, and status reads beside the engine), reading the database through a memory map.
     /// </summary>
-    public static SqliteConnection OpenReader(string path) => OpenReader(path, MapPragma);
-
-    private static SqliteConnection OpenReader(string path, string pragmas)
+    public static SqliteConnection OpenReader(string path)
     {
         var builder = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false };
         var connection = new SqliteConnection(builder.ToString());
         connection.Open();
         try
         {
-            Execute(connection, pragmas);
+            Execute(connection, MapPragma);
         }
         catch
         {

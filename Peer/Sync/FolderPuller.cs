@@ -820,10 +820,8 @@ internal sealed partial class FolderPuller
                 var name = need.Entry.Name;
                 try
                 {
-                    if (!DiskMatchesIndex(name, need.Local) || _folder.CheckParents(name) is not null)
+                    if (ChangedLocallyDuringPull(need))
                     {
-                        _logger.LogInformation("Folder {Folder}: {Name} changed locally during the pull; rescanning before deciding", _folder.Id, name);
-                        _engine.RequestScan(_folder.Id, name);
                         continue;
                     }
 
@@ -1026,8 +1024,6 @@ internal sealed partial class FolderPuller
         _logger.LogInformation("Folder {Folder}: concurrent change of {Name} kept as {Copy}", _folder.Id, local.Name, name);
     }
 
-    // True when the disk still holds what the local index says, i.e. there is no local change the
-    // scanner has not seen yet.
     /// <summary>
     /// Whether the name on disk (or one of its parents) is no longer what the index says; if so a
     /// rescan is asked for and the pull of this name waits for it.
@@ -1045,6 +1041,8 @@ internal sealed partial class FolderPuller
         return true;
     }
 
+    // True when the disk still holds what the local index says, i.e. there is no local change the
+    // scanner has not seen yet.
     private bool DiskMatchesIndex(string name, StoredFile? local)
     {
         var stat = Fs.Stat(_folder.PathOf(name));
