@@ -74,6 +74,7 @@ internal sealed partial class FolderPuller
             }
 
             spacing.Ended();
+            _folder.PullPassEnded();
             if (complete)
             {
                 await wanted.WaitAsync(ct).ConfigureAwait(false);

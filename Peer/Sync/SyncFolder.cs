@@ -10,6 +10,7 @@ namespace Mesh.Peer.Sync;
 internal sealed class SyncFolder : IDisposable
 {
     private FolderStatus _status = new(FolderState.Idle, 0, 0, null);
+    private long _pullPasses;
 
     /// <summary>Creates the folder state.</summary>
     public SyncFolder(FolderOptions options, IFileSystem fileSystem, TimeProvider? time = null)
@@ -50,12 +51,18 @@ internal sealed class SyncFolder : IDisposable
     /// </summary>
     public System.Collections.Concurrent.ConcurrentDictionary<string, bool> Temporaries { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Pull passes the puller has finished (failed ones included); lets tests wait for it to go quiet.</summary>
+    internal long PullPasses => Interlocked.Read(ref _pullPasses);
+
     /// <summary>The latest status.</summary>
     public FolderStatus Status
     {
         get => Volatile.Read(ref _status);
         set => Volatile.Write(ref _status, value);
     }
+
+    /// <summary>Counts a finished pull pass.</summary>
+    internal void PullPassEnded() => Interlocked.Increment(ref _pullPasses);
 
     /// <summary>Absolute path of a folder-relative, validated name.</summary>
     public string PathOf(string name) =>
