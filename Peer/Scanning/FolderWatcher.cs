@@ -103,6 +103,15 @@ internal sealed class FolderWatcher : IDisposable
         }
     }
 
+    /// <summary>True while a rescan of <paramref name="path"/> is held for the debounce.</summary>
+    internal bool IsPending(string path)
+    {
+        lock (_gate)
+        {
+            return _touched.Contains(path);
+        }
+    }
+
     /// <summary>True when an error text is the inotify watch or instance limit.</summary>
     public static bool IsWatchLimit(Exception ex) =>
         ex.Message.Contains("inotify", StringComparison.OrdinalIgnoreCase) || ex.Message.Contains("max_user_watches", StringComparison.OrdinalIgnoreCase);
