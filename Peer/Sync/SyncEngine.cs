@@ -181,8 +181,12 @@ internal sealed class SyncEngine : IAsyncDisposable
     private static bool NothingNeeded(FolderStatus status) =>
         status is { State: FolderState.Idle, NeedFiles: 0, Error: null };
 
-    /// <summary>True while the folder's watcher holds events whose rescan its debounce has not started yet.</summary>
-    internal bool WatcherHasPending(string folderId) => _folders[folderId].Watcher?.HasPending ?? false;
+    /// <summary>
+    /// True while the folder's watcher holds events (of <paramref name="path"/>, or of any path when null)
+    /// whose rescan its debounce has not started yet.
+    /// </summary>
+    internal bool WatcherHasPending(string folderId, string? path = null) =>
+        _folders[folderId].Watcher is { } watcher && (path is null ? watcher.HasPending : watcher.IsPending(path));
 
     /// <summary>Queues a rescan of a path (or the whole folder when null); it runs in the background.</summary>
     public void RequestScan(string folderId, string? path)

@@ -131,12 +131,15 @@ public sealed class FolderWatcherTests
     {
         await using var device = TestDevice.Create("w", TestDevice.TestOptions with { Watch = true, WatchDebounce = TimeSpan.FromMinutes(10) });
         device.Write("edited.txt", "before the watcher's debounce ends");
-        await Eventually.TrueAsync(() => device.Engine.WatcherHasPending(TestDevice.FolderId), "the event received", 20);
+        // The write's events arrive in order before the one of a directory made afterwards.
+        Directory.CreateDirectory(device.PathOf("fence"));
+        await Eventually.TrueAsync(() => device.Engine.WatcherHasPending(TestDevice.FolderId, "fence"), "the events received", 20);
 
         await device.ScanAsync("edited.txt");
 
         Assert.NotNull(device.Store.GetLocal(TestDevice.FolderId, "edited.txt"));
-        Assert.False(device.Engine.WatcherHasPending(TestDevice.FolderId));
+        Assert.False(device.Engine.WatcherHasPending(TestDevice.FolderId, "edited.txt"));
+        Assert.True(device.Engine.WatcherHasPending(TestDevice.FolderId, "fence"));
     }
 
     [Theory]
