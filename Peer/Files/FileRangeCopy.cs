@@ -8,25 +8,12 @@ namespace Mesh.Peer.Files;
 /// Copies a byte range from one open file into another. On Linux this is <c>copy_file_range(2)</c>: the
 /// kernel moves the bytes page cache to page cache (or shares the blocks, on file systems with reflinks)
 /// without a trip through user space and without one system call per chunk. Where the call is missing
-/// or refused (another file system, an old kernel, other platforms), and for ranges that move by other
-/// than whole pages, the bytes go through a pooled buffer in large reads and writes.
+/// or refused (another file system, an old kernel, other platforms) the bytes go through a pooled
+/// buffer in large reads and writes.
 /// </summary>
-/// <remarks>
-/// A range that moves by other than whole pages (a one-byte insert shifts everything after it by one)
-/// can share no blocks and, without reflinks, <c>copy_file_range</c> copies it as a splice whose
-/// every source page lands across two destination pages. Measured on the project's VM (ext4, 512 MiB
-/// shifted by one byte, session 9, docs/sync.md "c2, session 9"): 0.48–0.58 CPU-s that way against
-/// 0.16–0.20 CPU-s through a 1–2 MiB buffer; page-aligned, both cost about the same (0.22–0.26).
-/// </remarks>
 internal static partial class FileRangeCopy
 {
-    // 1 MiB: the buffer stays in the caches between the read that fills it and the write that empties
-    // it. With 3–8 MiB the same shifted copy cost 0.5–1.8 CPU-s on the project's VM (docs/sync.md
-    // "c2, session 9").
-    private const int BufferBytes = 1024 * 1024;
-
-    // Ranges whose source and destination offsets differ by a multiple of this go to the kernel.
-    private const int PageBytes = 4096;
+    private const int BufferBytes = 4 * 1024 * 1024;
 
     // copy_file_range's answers that mean "not here, copy by hand"; any other error is a real failure.
     private const int NotPermitted = 1;
@@ -52,7 +39,7 @@ internal static partial class FileRangeCopy
         ArgumentOutOfRangeException.ThrowIfNegative(destinationOffset);
         ArgumentOutOfRangeException.ThrowIfNegative(length);
         var done = 0L;
-        if (UsesKernelCopyFor(sourceOffset, destinationOffset))
+        if (OperatingSystem.IsLinux() && Volatile.Read(ref s_kernelCopyUnavailable) == 0)
         {
             done = KernelCopy(source, sourceOffset, destination, destinationOffset, length);
         }
@@ -65,14 +52,6 @@ internal static partial class FileRangeCopy
 
     /// <summary>True when this process copies with <c>copy_file_range(2)</c> (until the kernel refuses it once).</summary>
     public static bool UsesKernelCopy => OperatingSystem.IsLinux() && Volatile.Read(ref s_kernelCopyUnavailable) == 0;
-
-    /// <summary>
-    /// True when a range read at <paramref name="sourceOffset"/> and written at
-    /// <paramref name="destinationOffset"/> goes through <c>copy_file_range(2)</c>: only when the two
-    /// differ by whole pages; a shifted range is cheaper through a buffer (see the remarks above).
-    /// </summary>
-    public static bool UsesKernelCopyFor(long sourceOffset, long destinationOffset) =>
-        UsesKernelCopy && (sourceOffset - destinationOffset) % PageBytes == 0;
 
     // Returns how much was copied; less than asked only when the kernel refused the call, and then the
     // caller copies the rest by hand.
