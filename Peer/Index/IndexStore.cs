@@ -59,7 +59,11 @@ internal sealed partial class IndexStore : IDisposable
         try
         {
             Execute(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; " + WriterPragmas);
-            Migrate(connection);
+            var from = Migrate(connection);
+            if (from < CountedSizesVersion)
+            {
+                FillCountedSizes(connection, localDevice.Bytes.ToArray());
+            }
         }
         catch
         {
@@ -215,7 +219,7 @@ internal sealed partial class IndexStore : IDisposable
         {
             var entry = original.Clone();
             entry.Sequence = ++sequence;
-            Upsert(upsert, folder, _localDevice, entry, inode);
+            Upsert(upsert, folder, _localDevice, entry, inode, local: true);
             if (!entry.Deleted && deleted is not null && renamedFrom!.TryGetValue(entry.Name, out var from) && deleted.Remove(from))
             {
                 chunkRows.Rename(folder, from, entry.Name);
@@ -335,7 +339,7 @@ internal sealed partial class IndexStore : IDisposable
             var max = progress.MaxSequence;
             foreach (var entry in entries)
             {
-                Upsert(upsert, folder, deviceBytes, entry, 0);
+                Upsert(upsert, folder, deviceBytes, entry, 0, local: deviceBytes.AsSpan().SequenceEqual(_localDevice));
                 max = Math.Max(max, entry.Sequence);
             }
 
@@ -689,7 +693,8 @@ internal sealed partial class IndexStore : IDisposable
         return connection;
     }
 
-    private static void Migrate(SqliteConnection connection)
+    // Runs the migrations the database lacks; returns the schema version it had before.
+    private static int Migrate(SqliteConnection connection)
     {
         var version = ReadUserVersion(connection);
         if (version > IndexMigrations.All.Count)
@@ -709,6 +714,8 @@ internal sealed partial class IndexStore : IDisposable
 
             transaction.Commit();
         }
+
+        return version;
     }
 
     private static int ReadUserVersion(SqliteConnection connection)
@@ -728,7 +735,7 @@ internal sealed partial class IndexStore : IDisposable
     private static StoredFile ReadFile(SqliteDataReader reader, int entryColumn, int inodeColumn) =>
         new(FileEntry.Parser.ParseFrom((byte[])reader.GetValue(entryColumn)), unchecked((ulong)reader.GetInt64(inodeColumn)));
 
-    private static void Upsert(SqliteCommand command, string folder, byte[] device, FileEntry entry, ulong inode)
+    private static void Upsert(SqliteCommand command, string folder, byte[] device, FileEntry entry, ulong inode, bool local)
     {
         command.Parameters["$f"].Value = folder;
         command.Parameters["$d"].Value = device;
@@ -739,6 +746,7 @@ internal sealed partial class IndexStore : IDisposable
         command.Parameters["$h"].Value = !entry.Deleted && entry.Manifest is { FileHash.Length: > 0 } manifest ? manifest.FileHash.ToByteArray() : DBNull.Value;
         command.Parameters["$i"].Value = unchecked((long)inode);
         command.Parameters["$e"].Value = entry.ToByteArray();
+        command.Parameters["$c"].Value = local ? CountedSize(entry) : DBNull.Value;
         command.ExecuteNonQuery();
     }
 
@@ -763,13 +771,14 @@ internal sealed partial class IndexStore : IDisposable
     {
         var command = Command(
             """
-            INSERT INTO files (folder, device, name, sequence, deleted, version, file_hash, inode, entry)
-            VALUES ($f, $d, $n, $s, $x, $v, $h, $i, $e)
+            INSERT INTO files (folder, device, name, sequence, deleted, version, file_hash, inode, entry, counted_size)
+            VALUES ($f, $d, $n, $s, $x, $v, $h, $i, $e, $c)
             ON CONFLICT (folder, device, name) DO UPDATE SET sequence = excluded.sequence, deleted = excluded.deleted,
-                version = excluded.version, file_hash = excluded.file_hash, inode = excluded.inode, entry = excluded.entry
+                version = excluded.version, file_hash = excluded.file_hash, inode = excluded.inode, entry = excluded.entry,
+                counted_size = excluded.counted_size
             """,
             transaction);
-        foreach (var (name, type) in new[] { ("$f", SqliteType.Text), ("$d", SqliteType.Blob), ("$n", SqliteType.Text), ("$s", SqliteType.Integer), ("$x", SqliteType.Integer), ("$v", SqliteType.Blob), ("$h", SqliteType.Blob), ("$i", SqliteType.Integer), ("$e", SqliteType.Blob) })
+        foreach (var (name, type) in new[] { ("$f", SqliteType.Text), ("$d", SqliteType.Blob), ("$n", SqliteType.Text), ("$s", SqliteType.Integer), ("$x", SqliteType.Integer), ("$v", SqliteType.Blob), ("$h", SqliteType.Blob), ("$i", SqliteType.Integer), ("$e", SqliteType.Blob), ("$c", SqliteType.Integer) })
         {
             command.Parameters.Add(name, type);
         }
