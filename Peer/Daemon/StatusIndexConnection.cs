@@ -28,7 +28,7 @@ internal sealed class StatusIndexConnection(string indexPath) : IDisposable
         {
             if (_connection is null)
             {
-                _connection = IndexStore.OpenReader(indexPath);
+                _connection = IndexStore.OpenUnmappedReader(indexPath);
                 Opened++;
             }
 
