@@ -164,7 +164,7 @@ internal sealed class MeshDaemon : IAsyncDisposable
             }
 
             var status = engine.GetStatus(folder.Id);
-            var (files, bytes) = _totals!.Of(folder.Id, status.State == FolderState.Idle);
+            var (files, bytes) = _totals!.Of(folder.Id);
             var progress = _progress[folder.Id].Sample(status, fetched);
             folders.Add(new FolderReport(folder.Id, folder.Path, StateName(status.State), files, bytes, status.NeedFiles, status.NeedBytes, status.Error, progress));
         }
@@ -351,7 +351,7 @@ internal sealed class MeshDaemon : IAsyncDisposable
         }
 
         _statusIndex = new StatusIndexConnection(Home.IndexPath);
-        _totals = new LocalTotals(_statusIndex, _identity.Id, _store, _time);
+        _totals = new LocalTotals(_statusIndex);
         _completion = new PeerCompletion(_statusIndex, _identity.Id, _store);
         _engine = new SyncEngine(_identity.Id, _store, _options.Engine with { DeviceName = _config.Name }, _time, random, loggers);
         foreach (var folder in _config.Folders)

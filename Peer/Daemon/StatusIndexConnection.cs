@@ -4,13 +4,13 @@ using Microsoft.Data.Sqlite;
 namespace Mesh.Peer.Daemon;
 
 /// <summary>
-/// The one read-only index connection that the status counts (<see cref="LocalTotals"/>,
-/// <see cref="PeerCompletion"/>) share, opened on first use and used by one of them at a time. Each
-/// SQLite connection maps the database file on its own, and the pages a mapping touched count in the
-/// process's RSS once per mapping, so two status connections reading the same tables held those pages
-/// twice (docs/daemon.md, "Memory"). It reads through a memory map like the store's own reader: without
-/// one (session 7) every poll re-read the tables with <c>pread</c>, and a sender answering status polls
-/// while its peer caught up spent whole seconds of CPU there (docs/daemon.md, "Peak RSS (session 7)").
+/// The one read-only index connection that the status reads (<see cref="LocalTotals"/>,
+/// <see cref="PeerCompletion"/>) share, opened on first use and used by one of them at a time. It maps
+/// nothing (<see cref="IndexStore.OpenUnmappedReader"/>): the pages a map touches count in the
+/// process's RSS for as long as the map lives, and a poll now reads the folder's totals row and the names
+/// changed since the previous poll, a few pages. While status still counted whole tables, an unmapped
+/// reader re-read them with <c>pread</c> on every poll and burned seconds of CPU (sessions 7 and 8), and a
+/// mapped one kept 15–25 MiB of the index resident (docs/daemon.md, "Memory, session 9").
 /// </summary>
 internal sealed class StatusIndexConnection(string indexPath) : IDisposable
 {
@@ -28,7 +28,7 @@ internal sealed class StatusIndexConnection(string indexPath) : IDisposable
         {
             if (_connection is null)
             {
-                _connection = IndexStore.OpenReader(indexPath);
+                _connection = IndexStore.OpenUnmappedReader(indexPath);
                 Opened++;
             }
 

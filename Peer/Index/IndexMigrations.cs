@@ -56,5 +56,33 @@ internal static class IndexMigrations
             old_entry BLOB,
             PRIMARY KEY (folder, name)) WITHOUT ROWID;
         """,
+        // Files and bytes of each folder's local index, kept by triggers in the transaction of every change
+        // so that status reads one row instead of the whole files table (docs/daemon.md, "Memory, session
+        // 9"). counted_size is the size of a local, present file and NULL for every other row (directories,
+        // links, deletes, what peers announced). Rows written before this migration are filled in by
+        // IndexStore when it runs (CountedSizes.Fill), which the triggers then add up.
+        """
+        ALTER TABLE files ADD COLUMN counted_size INTEGER;
+        CREATE TABLE local_totals (
+            folder TEXT PRIMARY KEY,
+            files INTEGER NOT NULL,
+            bytes INTEGER NOT NULL) WITHOUT ROWID;
+        CREATE TRIGGER local_totals_insert AFTER INSERT ON files WHEN NEW.counted_size IS NOT NULL
+        BEGIN
+            INSERT INTO local_totals (folder, files, bytes) VALUES (NEW.folder, 1, NEW.counted_size)
+                ON CONFLICT (folder) DO UPDATE SET files = files + 1, bytes = bytes + excluded.bytes;
+        END;
+        CREATE TRIGGER local_totals_delete AFTER DELETE ON files WHEN OLD.counted_size IS NOT NULL
+        BEGIN
+            UPDATE local_totals SET files = files - 1, bytes = bytes - OLD.counted_size WHERE folder = OLD.folder;
+        END;
+        CREATE TRIGGER local_totals_update AFTER UPDATE OF counted_size ON files WHEN OLD.counted_size IS NOT NEW.counted_size
+        BEGIN
+            UPDATE local_totals SET files = files - 1, bytes = bytes - OLD.counted_size
+                WHERE folder = OLD.folder AND OLD.counted_size IS NOT NULL;
+            INSERT INTO local_totals (folder, files, bytes) SELECT NEW.folder, 1, NEW.counted_size WHERE NEW.counted_size IS NOT NULL
+                ON CONFLICT (folder) DO UPDATE SET files = files + 1, bytes = bytes + excluded.bytes;
+        END;
+        """,
     ];
 }
