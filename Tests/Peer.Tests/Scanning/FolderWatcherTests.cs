@@ -26,6 +26,10 @@ public sealed class FolderWatcherTests
             device.Write($"top/docs/f{i:D2}.bin", SyncEngineTests.RandomBytes(3000 + i, i));
         }
 
+        // The writes' events arrive in order before the fence's; once it is in, the full scan takes them
+        // all over, so no late one can start a scan of a file's old name between the move and its event.
+        Directory.CreateDirectory(device.PathOf("fence"));
+        await Eventually.TrueAsync(() => device.Engine.WatcherHasPending(TestDevice.FolderId, "fence"), "the writes' events received", 20);
         await device.ScanAsync();
         var reads = 0;
         hooks.BeforeOpenRead = _ => Interlocked.Increment(ref reads);
