@@ -57,7 +57,7 @@ public sealed class VersionVectorTests
             wire.Counters.Add(new Mesh.Proto.Counter { Id = id, Value = value });
         }
 
-        Assert.Equal([(1UL, 8UL), (3UL, 5UL), (9UL, 3UL), (ulong.MaxValue, 4UL)], VersionVector.FromProto(wire).Counters);
+        Assert.Equal(new (ulong, ulong)[] { (1, 8), (3, 5), (9, 3), (ulong.MaxValue, 4) }, VersionVector.FromProto(wire).Counters.ToArray());
     }
 
     [Fact]
