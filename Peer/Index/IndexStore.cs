@@ -21,6 +21,7 @@ internal sealed partial class IndexStore : IDisposable
     private long _localCommits;
     private long _singleLookups;
     private long _chunkRowsWritten;
+    private long _chunkRowStatements;
     private long _rowsRemoved;
     private readonly Lock _readGate = new();
     private SqliteConnection? _reader;
@@ -136,6 +137,18 @@ internal sealed partial class IndexStore : IDisposable
     /// <summary>Transactions of <see cref="CommitLocal"/> since the store was opened; lets tests count index commits.</summary>
     internal long LocalCommits => Interlocked.Read(ref _localCommits);
 
+    /// <summary>Runs <paramref name="action"/> holding the writer's lock, as a long commit would; for tests of what reads beside it.</summary>
+    internal void WhileWriterLocked(Action action)
+    {
+        lock (_gate)
+        {
+            action();
+        }
+    }
+
+    /// <summary>Statements run on the local chunk table by local commits since opening (selects included).</summary>
+    internal long ChunkRowStatements => Interlocked.Read(ref _chunkRowStatements);
+
     /// <summary>Rows of the local chunk table inserted, moved or deleted since opening.</summary>
     internal long ChunkRowsWritten => Interlocked.Read(ref _chunkRowsWritten);
 
@@ -239,6 +252,7 @@ internal sealed partial class IndexStore : IDisposable
         update.Parameters.AddWithValue("$f", folder);
         update.ExecuteNonQuery();
         Interlocked.Add(ref _chunkRowsWritten, chunkRows.RowsWritten);
+        Interlocked.Add(ref _chunkRowStatements, chunkRows.Statements);
         return committed;
     }
 
@@ -414,13 +428,24 @@ internal sealed partial class IndexStore : IDisposable
     /// to be compared with to know whether it can have changed a need, without the whole-folder join of
     /// <see cref="GetRemoteDifferences(string, IReadOnlyCollection{DeviceId}, string?, int)"/>.
     /// </summary>
+    /// <remarks>
+    /// Read over the read-only connection, in one read transaction, never under the writer's lock: the
+    /// scanner asks right after committing a change and waking the index sender, and 4,002 lookups under
+    /// the lock (side-by-side d) kept the sender from reading the second index message of the rename
+    /// until they were done. The answer is what was committed when the read began, as it was when the
+    /// lookups queued behind the lock.
+    /// </remarks>
     public List<(string Name, byte[] Version)> GetPeerVersions(string folder, IReadOnlyCollection<string> names)
     {
-        lock (_gate)
+        lock (_readGate)
         {
+            _reader ??= OpenReader(_connection.DataSource);
+            using var transaction = _reader.BeginTransaction(deferred: true);
             var devices = new List<byte[]>();
-            using (var peers = Command("SELECT device FROM peers WHERE folder = $f"))
+            using (var peers = _reader.CreateCommand())
             {
+                peers.Transaction = transaction;
+                peers.CommandText = "SELECT device FROM peers WHERE folder = $f";
                 peers.Parameters.AddWithValue("$f", folder);
                 using var reader = peers.ExecuteReader();
                 while (reader.Read())
@@ -430,7 +455,9 @@ internal sealed partial class IndexStore : IDisposable
             }
 
             var result = new List<(string, byte[])>();
-            using var command = Command("SELECT version FROM files WHERE folder = $f AND device = $d AND name = $n");
+            using var command = _reader.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "SELECT version FROM files WHERE folder = $f AND device = $d AND name = $n";
             command.Parameters.AddWithValue("$f", folder);
             var device = command.Parameters.Add("$d", SqliteType.Blob);
             var name = command.Parameters.Add("$n", SqliteType.Text);
@@ -752,16 +779,19 @@ internal sealed partial class IndexStore : IDisposable
 
     private static void Upsert(SqliteCommand command, string folder, byte[] device, FileEntry entry, ulong inode, bool local)
     {
-        command.Parameters["$f"].Value = folder;
-        command.Parameters["$d"].Value = device;
-        command.Parameters["$n"].Value = entry.Name;
-        command.Parameters["$s"].Value = (long)entry.Sequence;
-        command.Parameters["$x"].Value = entry.Deleted ? 1 : 0;
-        command.Parameters["$v"].Value = (entry.Version ?? new Vector()).ToByteArray();
-        command.Parameters["$h"].Value = !entry.Deleted && entry.Manifest is { FileHash.Length: > 0 } manifest ? manifest.FileHash.ToByteArray() : DBNull.Value;
-        command.Parameters["$i"].Value = unchecked((long)inode);
-        command.Parameters["$e"].Value = entry.ToByteArray();
-        command.Parameters["$c"].Value = local ? CountedSize(entry) : DBNull.Value;
+        // By position, in UpsertCommand's order: a lookup by name compares strings for each of the ten
+        // parameters of each of thousands of rows.
+        var parameters = command.Parameters;
+        parameters[0].Value = folder;
+        parameters[1].Value = device;
+        parameters[2].Value = entry.Name;
+        parameters[3].Value = (long)entry.Sequence;
+        parameters[4].Value = entry.Deleted ? 1 : 0;
+        parameters[5].Value = (entry.Version ?? new Vector()).ToByteArray();
+        parameters[6].Value = !entry.Deleted && entry.Manifest is { FileHash.Length: > 0 } manifest ? manifest.FileHash.ToByteArray() : DBNull.Value;
+        parameters[7].Value = unchecked((long)inode);
+        parameters[8].Value = entry.ToByteArray();
+        parameters[9].Value = local ? CountedSize(entry) : DBNull.Value;
         command.ExecuteNonQuery();
     }
 

@@ -48,7 +48,9 @@ internal sealed class VersionVector : IEquatable<VersionVector>
             return Empty;
         }
 
-        var map = new SortedDictionary<ulong, ulong>();
+        // Vectors hold a counter or two: an insertion into a small sorted builder, not a sorted map and
+        // a LINQ copy (planning and scanning build one per entry, thousands per directory rename).
+        var builder = ImmutableArray.CreateBuilder<(ulong Device, ulong Value)>(vector.Counters.Count);
         foreach (var counter in vector.Counters)
         {
             if (counter.Value == 0)
@@ -56,10 +58,22 @@ internal sealed class VersionVector : IEquatable<VersionVector>
                 continue;
             }
 
-            map[counter.Id] = map.TryGetValue(counter.Id, out var existing) ? Math.Max(existing, counter.Value) : counter.Value;
+            var at = builder.Count;
+            while (at > 0 && builder[at - 1].Device > counter.Id)
+            {
+                at--;
+            }
+
+            if (at > 0 && builder[at - 1].Device == counter.Id)
+            {
+                builder[at - 1] = (counter.Id, Math.Max(builder[at - 1].Value, counter.Value));
+                continue;
+            }
+
+            builder.Insert(at, (counter.Id, counter.Value));
         }
 
-        return new VersionVector(map.Select(pair => (pair.Key, pair.Value)).ToImmutableArray());
+        return new VersionVector(builder.Count == builder.Capacity ? builder.MoveToImmutable() : builder.ToImmutable());
     }
 
     /// <summary>Builds a vector from (device, value) pairs in any order.</summary>

@@ -430,6 +430,76 @@ public sealed class IndexStoreTests : IDisposable
     private IndexStore Open() => IndexStore.Open(_home.Combine("index.db"), _local.Id);
 
     [Fact]
+    public void Peer_versions_are_read_beside_a_commit_that_holds_the_writer()
+    {
+        // The scanner asks for them right after a commit; under the writer's lock the 4,002 lookups of a
+        // renamed directory kept the index sender from reading its next message.
+        using var store = Open();
+        store.EnsureFolder("f", 1);
+        store.StoreRemote("f", _peer.Id, 5, [Entry("a", sequence: 1, version: VersionVector.Of((9, 2)))], replaceAll: true);
+        List<(string Name, byte[] Version)>? read = null;
+
+        store.WhileWriterLocked(() =>
+        {
+            var reader = Task.Run(() => store.GetPeerVersions("f", ["a", "b"]));
+            Assert.True(reader.Wait(TimeSpan.FromSeconds(30)), "the read waited for the writer's lock");
+            read = reader.Result;
+        });
+
+        var (name, version) = Assert.Single(read!);
+        Assert.Equal("a", name);
+        Assert.Equal(VersionVector.Of((9, 2)).ToProto().ToByteArray(), version);
+    }
+
+    [Fact]
+    public void A_name_renamed_away_and_deleted_in_one_commit_costs_no_chunk_statement_for_its_delete()
+    {
+        using var store = Open();
+        store.EnsureFolder("f", 1);
+        store.CommitLocal("f", [(WithChunks("old", 1, 2), 1UL), (WithChunks("other", 3), 2UL)]);
+        var before = store.ChunkRowStatements;
+
+        // old -> new: its rows go to new.
+        store.CommitLocal("f", [(WithChunks("new", 1, 2), 1UL), (Deleted("old"), 0UL)],
+            new Dictionary<string, string>(StringComparer.Ordinal) { ["new"] = "old" });
+
+        // One rename and one select (of the new name, whose rows are then found in place); the delete of
+        // the old name selects nothing.
+        Assert.Equal(2, store.ChunkRowStatements - before);
+        Assert.Equal(["new"], store.FindLocalChunks([Hash(1)]).Single().Value.Select(l => l.Name));
+
+        // A later commit renames other -> old (a name whose rows left earlier) and new -> new2.
+        store.CommitLocal("f", [(WithChunks("old", 3), 2UL), (Deleted("other"), 0UL), (WithChunks("new2", 1, 2), 1UL), (Deleted("new"), 0UL)],
+            new Dictionary<string, string>(StringComparer.Ordinal) { ["old"] = "other", ["new2"] = "new" });
+
+        Assert.Equal(["old"], store.FindLocalChunks([Hash(3)]).Single().Value.Select(l => l.Name));
+        Assert.Equal(["new2"], store.FindLocalChunks([Hash(2)]).Single().Value.Select(l => l.Name));
+    }
+
+    private static Mesh.Chunking.ChunkHash Hash(int seed) => new(System.Security.Cryptography.SHA256.HashData(BitConverter.GetBytes(seed)));
+
+    private static FileEntry WithChunks(string name, params int[] seeds)
+    {
+        var entry = Entry(name);
+        foreach (var seed in seeds)
+        {
+            entry.Manifest.Chunks.Add(new ChunkRef { Hash = ByteString.CopyFrom(Hash(seed).ToArray()), Length = 100 });
+            entry.Manifest.Size += 100;
+        }
+
+        entry.Size = entry.Manifest.Size;
+        return entry;
+    }
+
+    private static FileEntry Deleted(string name)
+    {
+        var entry = Entry(name);
+        entry.Deleted = true;
+        entry.Manifest = null;
+        return entry;
+    }
+
+    [Fact]
     public void Local_entries_under_a_path_are_the_path_and_its_subtree_only()
     {
         using var store = Open();

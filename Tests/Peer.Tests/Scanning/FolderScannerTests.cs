@@ -238,11 +238,16 @@ public sealed class FolderScannerTests : IDisposable
         var rows = manifest.Chunks.Count + store.GetLocal("f", "old/b.bin")!.Entry.Manifest.Chunks.Count;
         Directory.Move(Path.Combine(_root, "old"), Path.Combine(_root, "new"));
         var before = store.ChunkRowsWritten;
+        var statementsBefore = store.ChunkRowStatements;
 
         await scanner.ScanPathsAsync(["old", "new"], null, CancellationToken.None);
 
         // Each row once (renamed in place), not deleted under the old name and inserted under the new.
         Assert.Equal(rows, store.ChunkRowsWritten - before);
+
+        // Per file one rename and one select of the new name's rows; the old name's delete selects
+        // nothing (its rows are gone with the rename). Plus one select each for the two directories.
+        Assert.Equal((2 * 2) + 2, store.ChunkRowStatements - statementsBefore);
         var found = store.FindLocalChunks([new Mesh.Chunking.ChunkHash(manifest.Chunks[1].Hash.Span)]);
         Assert.Equal("new/a.bin", Assert.Single(found.Single().Value).Name);
     }

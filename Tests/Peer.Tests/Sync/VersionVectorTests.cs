@@ -49,6 +49,18 @@ public sealed class VersionVectorTests
     }
 
     [Fact]
+    public void A_vector_from_the_wire_is_sorted_by_device_with_duplicates_merged_and_zero_counters_dropped()
+    {
+        var wire = new Mesh.Proto.Vector();
+        foreach (var (id, value) in new (ulong, ulong)[] { (9, 1), (3, 5), (7, 0), (3, 2), (ulong.MaxValue, 4), (1, 8), (9, 3), (5, 0) })
+        {
+            wire.Counters.Add(new Mesh.Proto.Counter { Id = id, Value = value });
+        }
+
+        Assert.Equal(new (ulong, ulong)[] { (1, 8), (3, 5), (9, 3), (ulong.MaxValue, 4) }, VersionVector.FromProto(wire).Counters.ToArray());
+    }
+
+    [Fact]
     public void Comparison_agrees_with_counter_wise_order_on_random_vectors()
     {
         var random = new Random(12);
