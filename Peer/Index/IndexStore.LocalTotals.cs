@@ -15,7 +15,7 @@ internal sealed partial class IndexStore
     public const string LocalTotalsQuery = "SELECT files, bytes FROM local_totals WHERE folder = $f";
 
     // The schema version that added counted_size and the totals.
-    private const int CountedSizesVersion = 3;
+    private const int CountedSizesVersion = 4;
 
     /// <summary>Files (not directories, links or deletes) and their bytes in the local index of <paramref name="folder"/>.</summary>
     public (long Files, long Bytes) GetLocalTotals(string folder)

@@ -56,6 +56,9 @@ internal sealed class TlsLink : ILink
     /// <inheritdoc />
     public long BytesReceived => _wire.BytesRead;
 
+    /// <summary>The TLS 1.3 cipher suite the handshake settled on.</summary>
+    public TlsCipherSuite CipherSuite => _tls.NegotiatedCipherSuite;
+
     /// <summary>Index messages sent compressed, for tests and status.</summary>
     public long CompressedMessagesSent { get; private set; }
 

@@ -49,6 +49,71 @@ public sealed class IndexStoreTests : IDisposable
     }
 
     [Fact]
+    public void Files_are_a_rowid_table_so_seeks_compare_small_keys_and_not_large_entries()
+    {
+        // A WITHOUT ROWID table keeps whole rows in its key b-tree, and SQLite reads the whole record of a
+        // cell that overflows its page before comparing a search key with it: one large entry among the
+        // dividers was read again by every seek (docs/daemon.md, "Index seeks and large entries, session 9").
+        using (Open())
+        {
+        }
+
+        using var connection = new SqliteConnection($"Data Source={_home.Combine("index.db")};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'files'";
+        var schema = (string)command.ExecuteScalar()!;
+        Assert.DoesNotContain("WITHOUT ROWID", schema, StringComparison.OrdinalIgnoreCase);
+        command.CommandText = "SELECT count(*) FROM pragma_index_list('files') WHERE origin = 'pk' AND \"unique\" = 1";
+        Assert.Equal(1L, command.ExecuteScalar());
+        command.CommandText = "SELECT group_concat(name, ',') FROM (SELECT name FROM pragma_index_list('files') WHERE origin = 'c' ORDER BY name)";
+        Assert.Equal("files_by_hash,files_by_sequence", command.ExecuteScalar());
+    }
+
+    [Fact]
+    public void An_index_of_schema_version_2_keeps_every_row_when_files_becomes_a_rowid_table()
+    {
+        var path = _home.Combine("index.db");
+        var large = Entry("big.bin", 2);
+        large.Manifest.Chunks.AddRange(Enumerable.Range(0, 5_000).Select(i => new ChunkRef { Hash = ByteString.CopyFrom(BitConverter.GetBytes(i).Concat(new byte[28]).ToArray()), Length = 65_536 }));
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = IndexMigrations.All[0] + "; " + IndexMigrations.All[1] + "; PRAGMA user_version = 2; INSERT INTO folders VALUES ('f', 5, 2);";
+            command.ExecuteNonQuery();
+            foreach (var (device, entry, inode) in new[] { (_local.Id, Entry("a.txt", 1), 11L), (_local.Id, large, 12L), (_peer.Id, Entry("a.txt", 7), 0L) })
+            {
+                command.CommandText = "INSERT INTO files VALUES ('f', $d, $n, $s, 0, $v, $h, $i, $e)";
+                command.Parameters.Clear();
+                command.Parameters.AddWithValue("$d", device.Bytes.ToArray());
+                command.Parameters.AddWithValue("$n", entry.Name);
+                command.Parameters.AddWithValue("$s", (long)entry.Sequence);
+                command.Parameters.AddWithValue("$v", entry.Version.ToByteArray());
+                command.Parameters.AddWithValue("$h", entry.Manifest.FileHash.ToByteArray());
+                command.Parameters.AddWithValue("$i", inode);
+                command.Parameters.AddWithValue("$e", entry.ToByteArray());
+                command.ExecuteNonQuery();
+            }
+        }
+
+        using var store = Open();
+
+        Assert.Equal(IndexStore.SchemaVersion, store.CurrentSchemaVersion);
+        Assert.Equal(new PeerProgress(5, 2), store.GetFolder("f"));
+        Assert.Equal(large, store.GetLocal("f", "big.bin")!.Entry);
+        Assert.Equal(12UL, store.GetLocal("f", "big.bin")!.Inode);
+        Assert.Equal(11UL, store.GetLocal("f", "a.txt")!.Inode);
+        Assert.Equal(7UL, store.GetRemote("f", _peer.Id, "a.txt")!.Entry.Sequence);
+        Assert.Equal(["a.txt", "big.bin"], store.GetLocalSince("f", 0, 10).Select(e => e.Name));
+
+        // The upsert still finds the row by its key.
+        store.CommitLocal("f", [(Entry("a.txt"), 21UL)]);
+        Assert.Equal(21UL, store.GetLocal("f", "a.txt")!.Inode);
+        Assert.Equal(2, store.GetAllLocal("f").Count);
+    }
+
+    [Fact]
     public void An_index_from_a_newer_program_is_refused()
     {
         using (Open())

@@ -99,7 +99,7 @@ public sealed class LocalTotalsIndexTests : IDisposable
             command.CommandText =
                 """
                 DROP TRIGGER local_totals_insert; DROP TRIGGER local_totals_update; DROP TRIGGER local_totals_delete;
-                DROP TABLE local_totals; ALTER TABLE files DROP COLUMN counted_size; PRAGMA user_version = 2;
+                DROP TABLE local_totals; ALTER TABLE files DROP COLUMN counted_size; PRAGMA user_version = 3;
                 """;
             command.ExecuteNonQuery();
         }

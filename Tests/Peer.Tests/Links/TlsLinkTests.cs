@@ -1,9 +1,13 @@
+using System.Net.Security;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
 using Google.Protobuf;
 using Mesh.Peer.Identity;
 using Mesh.Peer.Links;
 using Mesh.Peer.Sync;
 using Mesh.Peer.Tests.Sync;
 using Mesh.Proto;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Mesh.Peer.Tests.Links;
 
@@ -37,6 +41,47 @@ public sealed class TlsLinkTests
 
         await stop.CancelAsync();
         await Task.WhenAll(runA, runB).WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [SkippableFact]
+    public async Task Both_sides_settle_on_aes_128_gcm_where_the_suites_can_be_chosen()
+    {
+        // OpenSSL's own order would give AES-256-GCM, whose extra rounds a bulk transfer pays on every byte.
+        Skip.IfNot(OperatingSystem.IsLinux(), "only Linux lets .NET choose TLS 1.3 cipher suites");
+        using var a = DeviceIdentity.CreateEphemeral();
+        using var b = DeviceIdentity.CreateEphemeral();
+
+        await using var pair = await TlsLinkPair.CreateAsync(a, b);
+
+        Assert.Equal(TlsCipherSuite.TLS_AES_128_GCM_SHA256, pair.AToB.CipherSuite);
+        Assert.Equal(TlsCipherSuite.TLS_AES_128_GCM_SHA256, pair.BToA.CipherSuite);
+    }
+
+    [SkippableFact]
+    public async Task A_client_offering_only_aes_256_gcm_still_connects()
+    {
+        // The preference is an order, not a restriction: a peer built without it keeps working.
+        Skip.IfNot(OperatingSystem.IsLinux(), "only Linux lets .NET choose TLS 1.3 cipher suites");
+        using var client = DeviceIdentity.CreateEphemeral();
+        using var server = DeviceIdentity.CreateEphemeral();
+        var (tcpClient, tcpServer) = await LoopbackTcp.ConnectAsync();
+        await using var c1 = tcpClient;
+        await using var c2 = tcpServer;
+        var accept = TlsLinkHandshake.AcceptAsync(tcpServer.Stream, server, _ => true, NullLogger.Instance, CancellationToken.None);
+        using var certificate = client.CreateCertificate(DateTimeOffset.UtcNow);
+        await using var tls = new SslStream(tcpClient.Stream, leaveInnerStreamOpen: true);
+        await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+        {
+            TargetHost = "mesh",
+            EnabledSslProtocols = SslProtocols.Tls13,
+            CipherSuitesPolicy = OperatingSystem.IsLinux() ? new CipherSuitesPolicy([TlsCipherSuite.TLS_AES_256_GCM_SHA384]) : null,
+            ClientCertificateContext = SslStreamCertificateContext.Create(certificate, null, offline: true),
+            RemoteCertificateValidationCallback = (_, _, _, _) => true,
+        });
+
+        await using var link = await accept.WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Equal(TlsCipherSuite.TLS_AES_256_GCM_SHA384, link.CipherSuite);
     }
 
     [Fact]

@@ -278,6 +278,36 @@ public sealed class FolderScannerTests : IDisposable
         Assert.NotNull(store.GetLocal("f", "c.bin"));
     }
 
+    [Fact]
+    public async Task Files_of_a_commit_batch_or_more_are_hashed_after_the_smaller_ones_so_peers_get_those_first()
+    {
+        // side-by-side a: the 512 MiB file sorted first and was hashed alone for a third of the scan while
+        // the peer waited; the 2,000 files after it could have been announced and pulled meanwhile.
+        Write("a-large.bin", 600_000, seed: 1);
+        Write("b.bin", 100_000, seed: 2);
+        Write("c/d.bin", 100_000, seed: 3);
+        Write("z-large.bin", 700_000, seed: 4);
+        using var store = OpenStore();
+        var hashedFirst = new List<string>();
+        var progress = new SynchronousProgress(p =>
+        {
+            if (p.FilesDone == 4)
+            {
+                // The last file is hashed but not yet committed: the commit past 500,000 bytes before it
+                // held the two small files and the large one with the lower name.
+                hashedFirst.AddRange(store.GetAllLocal("f").Values.Where(f => f.Entry.Type == FileType.File).Select(f => f.Entry.Name).Order(StringComparer.Ordinal));
+            }
+        });
+        var scanner = new FolderScanner(new SyncFolder(new FolderOptions("f", _root), new LocalFileSystem()), store, _identity.Id,
+            new SyncEngineOptions { ScanCommitBytes = 500_000 }, _time, NullLogger.Instance);
+
+        await scanner.ScanAsync(null, progress, CancellationToken.None);
+
+        Assert.Equal(new[] { "a-large.bin", "b.bin", "c/d.bin" }, hashedFirst);
+        var files = store.GetLocalSince("f", 0, 100).Where(e => e.Type == FileType.File).Select(e => e.Name).ToList();
+        Assert.Equal(new[] { "b.bin", "c/d.bin", "a-large.bin", "z-large.bin" }, files);
+    }
+
     private void Write(string name, int size, int seed = 1)
     {
         var path = Path.Combine(_root, name);
