@@ -48,32 +48,36 @@ internal sealed class VersionVector : IEquatable<VersionVector>
             return Empty;
         }
 
-        // Vectors hold a counter or two: an insertion into a small sorted builder, not a sorted map and
-        // a LINQ copy (planning and scanning build one per entry, thousands per directory rename).
-        var builder = ImmutableArray.CreateBuilder<(ulong Device, ulong Value)>(vector.Counters.Count);
+        // One array, sorted in place and merged, not a sorted map and a LINQ copy: planning and scanning
+        // build one vector per entry, thousands per directory rename. A sort rather than insertion keeps a
+        // hostile vector of many counters at n log n.
+        var counters = new (ulong Device, ulong Value)[vector.Counters.Count];
+        var count = 0;
         foreach (var counter in vector.Counters)
         {
-            if (counter.Value == 0)
+            if (counter.Value != 0)
             {
-                continue;
+                counters[count++] = (counter.Id, counter.Value);
             }
-
-            var at = builder.Count;
-            while (at > 0 && builder[at - 1].Device > counter.Id)
-            {
-                at--;
-            }
-
-            if (at > 0 && builder[at - 1].Device == counter.Id)
-            {
-                builder[at - 1] = (counter.Id, Math.Max(builder[at - 1].Value, counter.Value));
-                continue;
-            }
-
-            builder.Insert(at, (counter.Id, counter.Value));
         }
 
-        return new VersionVector(builder.Count == builder.Capacity ? builder.MoveToImmutable() : builder.ToImmutable());
+        counters.AsSpan(0, count).Sort(static (x, y) => x.Device.CompareTo(y.Device));
+        var kept = 0;
+        for (var i = 0; i < count; i++)
+        {
+            if (kept > 0 && counters[kept - 1].Device == counters[i].Device)
+            {
+                counters[kept - 1].Value = Math.Max(counters[kept - 1].Value, counters[i].Value);
+            }
+            else
+            {
+                counters[kept++] = counters[i];
+            }
+        }
+
+        return new VersionVector(kept == counters.Length
+            ? System.Runtime.InteropServices.ImmutableCollectionsMarshal.AsImmutableArray(counters)
+            : ImmutableArray.Create(counters, 0, kept));
     }
 
     /// <summary>Builds a vector from (device, value) pairs in any order.</summary>

@@ -61,6 +61,29 @@ public sealed class VersionVectorTests
     }
 
     [Fact]
+    public void A_hostile_vector_of_many_counters_in_reverse_order_is_built_sorted_and_merged()
+    {
+        // 200,000 counters, each device twice, in descending order: built by insertion this took
+        // tens of billions of steps; a peer must not be able to stall the planner with one entry.
+        var wire = new Mesh.Proto.Vector();
+        for (var id = 100_000UL; id >= 1; id--)
+        {
+            wire.Counters.Add(new Mesh.Proto.Counter { Id = id, Value = id });
+            wire.Counters.Add(new Mesh.Proto.Counter { Id = id, Value = id + 1 });
+        }
+
+        var counters = VersionVector.FromProto(wire).Counters;
+
+        Assert.Equal(100_000, counters.Length);
+        Assert.Equal((1UL, 2UL), counters[0]);
+        Assert.Equal((100_000UL, 100_001UL), counters[^1]);
+        for (var i = 1; i < counters.Length; i++)
+        {
+            Assert.True(counters[i - 1].Device < counters[i].Device);
+        }
+    }
+
+    [Fact]
     public void Comparison_agrees_with_counter_wise_order_on_random_vectors()
     {
         var random = new Random(12);
